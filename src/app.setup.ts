@@ -1,0 +1,35 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { TokenVerifier } from './auth/token-verifier';
+import type { AppConfig } from './config/app-config';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { createRequestLogger } from './logging/request-logger';
+import { GatewayWsAdapter } from './ws/gateway-ws.adapter';
+import { WsHandshake } from './ws/ws-handshake';
+
+/** Everything main.ts and the e2e tests both need on top of the module graph, so tests run the real thing. */
+export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): void {
+  app.use(createRequestLogger(logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useWebSocketAdapter(
+    new GatewayWsAdapter(app, {
+      handshake: new WsHandshake(app.get(TokenVerifier), config.ws.allowedOrigins),
+      maxPayloadBytes: config.ws.maxPayloadBytes,
+      heartbeatIntervalMs: config.ws.heartbeatIntervalMs,
+      closeGraceMs: Math.min(config.http.shutdownTimeoutMs, 5000),
+      logger: logger.child({ context: 'WebSocket' }),
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Agent Gateway')
+      .setDescription('REST API of the Agent Gateway. The WebSocket protocols are described in docs/.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

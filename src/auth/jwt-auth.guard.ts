@@ -1,0 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { AuthError, AuthErrorCode } from './auth.error';
+import type { AuthUser } from './auth-user';
+import { TokenVerifier } from './token-verifier';
+
+const NO_TOKEN = 'No auth token';
+
+/** Guards REST routes; every rejection becomes a coded AuthError so the error filter can answer it. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {
+    super();
+  }
+
+  override handleRequest<TUser = AuthUser>(err: unknown, user: unknown, info: unknown): TUser {
+    if (user && !err) return user as TUser;
+    if (!err && info instanceof Error && info.message === NO_TOKEN) {
+      throw new AuthError(AuthErrorCode.MissingToken, 'An Authorization: Bearer token is required');
+    }
+    throw this.verifier.classify(err ?? info);
+  }
+}

@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import type { JwtPayload } from 'jsonwebtoken';
+import { Strategy } from 'passport-jwt';
+import type { AuthUser } from './auth-user';
+import { bearerFromHeaders } from './bearer-token';
+import { TokenVerifier } from './token-verifier';
+
+/** REST authentication: passport-jwt driven by the shared TokenVerifier's keys, options and claim rules. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {
+    super({
+      jwtFromRequest: (req: Request) => bearerFromHeaders(req.headers),
+      secretOrKeyProvider: (_req: Request, rawJwt: string, done: (err: unknown, key?: string) => void) => {
+        verifier.keyFor(rawJwt).then((key) => done(null, key), (error: unknown) => done(error));
+      },
+      jsonWebTokenOptions: verifier.verifyOptions,
+    });
+  }
+
+  validate(payload: JwtPayload): AuthUser {
+    return this.verifier.toUser(payload);
+  }
+}

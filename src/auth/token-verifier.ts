@@ -1,0 +1,97 @@
+import jwt, { type Algorithm, type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
+import { JwksClient, SigningKeyNotFoundError } from 'jwks-rsa';
+import type { AuthConfig } from '../config/app-config';
+import { AuthError, AuthErrorCode } from './auth.error';
+import type { AuthUser } from './auth-user';
+import { userFromClaims } from './claims';
+
+type KeyLookup = (kid: string | undefined) => Promise<string>;
+
+/**
+ * The one place a token is judged. REST (through passport-jwt) and every WebSocket upgrade use its key
+ * lookup, options, claim rules and error classification, so both transports accept exactly the same tokens.
+ */
+export class TokenVerifier {
+  readonly verifyOptions: VerifyOptions & { algorithms: Algorithm[] };
+
+  private constructor(
+    private readonly lookupKey: KeyLookup,
+    algorithms: Algorithm[],
+    private readonly auth: AuthConfig,
+  ) {
+    this.verifyOptions = {
+      // Pinned per mode: HS256 only with a shared secret, asymmetric ones only with JWKS, never "none".
+      algorithms,
+      issuer: auth.issuer,
+      audience: auth.audience,
+      clockTolerance: auth.clockToleranceS,
+    };
+  }
+
+  static forConfig(auth: AuthConfig, secret: string | null): TokenVerifier {
+    if (auth.mode === 'jwks') {
+      const client = new JwksClient({ jwksUri: auth.jwksUri, cache: true, rateLimit: true, timeout: 5000 });
+      const lookup: KeyLookup = async (kid) => (await client.getSigningKey(kid)).getPublicKey();
+      return new TokenVerifier(lookup, auth.algorithms as Algorithm[], auth);
+    }
+    if (!secret) throw new Error('TokenVerifier needs the signing secret in secret mode');
+    return new TokenVerifier(() => Promise.resolve(secret), ['HS256'], auth);
+  }
+
+  async verify(token: string): Promise<AuthUser> {
+    try {
+      const key = await this.keyFor(token);
+      const payload = jwt.verify(token, key, this.verifyOptions) as JwtPayload;
+      return this.toUser(payload);
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  /** Checks the header before any key is fetched, so a forged alg never reaches a key lookup. */
+  async keyFor(token: string): Promise<string> {
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === 'string') {
+      throw new AuthError(AuthErrorCode.InvalidToken, 'The token is not a well-formed JWT');
+    }
+    const alg = decoded.header.alg as Algorithm;
+    if (!this.verifyOptions.algorithms.includes(alg)) {
+      throw new AuthError(
+        AuthErrorCode.DisallowedAlgorithm,
+        `Tokens signed with ${alg} are not accepted; expected ${this.verifyOptions.algorithms.join(' or ')}`,
+      );
+    }
+    return this.lookupKey(decoded.header.kid);
+  }
+
+  toUser(payload: JwtPayload): AuthUser {
+    return userFromClaims(payload, this.auth.rolesClaim);
+  }
+
+  classify(error: unknown): AuthError {
+    if (error instanceof AuthError) return error;
+    if (error instanceof jwt.TokenExpiredError) {
+      return new AuthError(AuthErrorCode.TokenExpired, `The token expired at ${error.expiredAt.toISOString()}`);
+    }
+    if (error instanceof SigningKeyNotFoundError) {
+      return new AuthError(AuthErrorCode.UnknownSigningKey, 'The token was signed by a key the identity provider does not list');
+    }
+    if (error instanceof jwt.NotBeforeError) {
+      return new AuthError(AuthErrorCode.InvalidToken, 'The token is not valid yet (nbf)');
+    }
+    if (error instanceof jwt.JsonWebTokenError) {
+      if (error.message.startsWith('jwt issuer invalid')) {
+        return new AuthError(AuthErrorCode.WrongIssuer, `The token's issuer is not ${this.auth.issuer}`);
+      }
+      if (error.message.startsWith('jwt audience invalid')) {
+        return new AuthError(AuthErrorCode.WrongAudience, `The token's audience does not include ${this.auth.audience}`);
+      }
+      if (error.message === 'invalid algorithm') {
+        return new AuthError(AuthErrorCode.DisallowedAlgorithm, 'The token is signed with an algorithm that is not accepted');
+      }
+      return new AuthError(AuthErrorCode.InvalidToken, 'The token signature or format is invalid');
+    }
+    // Anything else is the key source failing (the identity provider unreachable or answering garbage).
+    return new AuthError(AuthErrorCode.KeysUnavailable, 'The signing keys could not be fetched from the identity provider');
+  }
+}

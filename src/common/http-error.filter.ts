@@ -1,0 +1,19 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { toHttpError } from './http-error';
+
+/** Every REST failure leaves as one ErrorResponse; unexpected ones are logged with their stack. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const request = host.switchToHttp().getRequest<Request & { id?: string }>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, headers, body } = toHttpError(exception);
+    if (status >= 500 && !(exception instanceof HttpException)) this.logger.error(exception);
+    if (request.id !== undefined) body.requestId = String(request.id);
+    response.status(status).set(headers).json(body);
+  }
+}

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './app-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has working defaults: SQLite under ./data, port 8000, HS256 with a generated development key', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8000, shutdownTimeoutMs: 10000 });
+    expect(config.database).toEqual({ type: 'sqlite', path: resolve('data/gateway.sqlite') });
+    expect(config.auth).toMatchObject({ mode: 'secret', secret: undefined, rolesClaim: 'roles', clockToleranceS: 30 });
+    expect(config.ws).toEqual({ maxPayloadBytes: 65536, heartbeatIntervalMs: 30000, allowedOrigins: null });
+  });
+
+  it('reads sqlite: and postgres:// database URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x/y.sqlite' }).database).toEqual({ type: 'sqlite', path: '/tmp/x/y.sqlite' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/agw', DATABASE_CONNECT_TIMEOUT_MS: '2500' }).database).toEqual({
+      type: 'postgres',
+      url: 'postgres://u@db:5432/agw',
+      connectTimeoutMs: 2500,
+    });
+  });
+
+  it('names the variable, what it expects and what it got', () => {
+    expect(problemsOf({ PORT: 'eighty' })).toEqual(['PORT must be an integer from 0 to 65535 (got "eighty")']);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be an integer from 0 to 65535 (got "70000")']);
+    expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL must be sqlite:<path> or postgres:/);
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL must be one of/);
+    expect(problemsOf({ JWT_SECRET: 'short' })[0]).toMatch(/^JWT_SECRET must be at least 32 characters/);
+    expect(problemsOf({ ALLOWED_ORIGINS: 'https://ok.example,not an origin' })[0]).toMatch(/^ALLOWED_ORIGINS must list origins/);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ PORT: 'x', WS_MAX_PAYLOAD_BYTES: '1' })).toHaveLength(2);
+  });
+
+  it('refuses production without a signing secret or identity provider', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })[0]).toMatch(/JWT_SECRET \(or JWKS_URI\) is required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).auth.mode).toBe('secret');
+  });
+
+  it('refuses a shared secret and an identity provider together', () => {
+    expect(problemsOf({ JWT_SECRET: 'x'.repeat(32), JWKS_URI: 'https://idp.example/jwks' })[0]).toMatch(/exclusive/);
+  });
+
+  it('takes JWKS settings, algorithm and origin lists', () => {
+    const config = loadConfig({
+      JWKS_URI: 'http://127.0.0.1:9000/.well-known/jwks.json',
+      JWT_ISSUER: 'https://idp.example',
+      JWT_AUDIENCE: 'agent-gateway',
+      JWT_ALGORITHMS: 'ES256, RS256',
+      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000',
+    });
+    expect(config.auth).toMatchObject({ mode: 'jwks', algorithms: ['ES256', 'RS256'], issuer: 'https://idp.example' });
+    expect(config.ws.allowedOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
+    expect(problemsOf({ JWKS_URI: 'http://idp/jwks', JWT_ALGORITHMS: 'HS256' })[0]).toMatch(/^JWT_ALGORITHMS must list/);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', JWT_SECRET: '' }).database.type).toBe('sqlite');
+  });
+});

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { Environment } from './environment';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'postgres'; url: string; connectTimeoutMs: number };
+
+interface JwtClaimRules {
+  issuer?: string;
+  audience?: string;
+  rolesClaim: string;
+  clockToleranceS: number;
+}
+
+/** `secret` undefined means "development: use the key generated into the data folder". */
+export type AuthConfig =
+  | (JwtClaimRules & { mode: 'secret'; secret?: string })
+  | (JwtClaimRules & { mode: 'jwks'; jwksUri: string; algorithms: string[] });
+
+export interface AppConfig {
+  env: Environment['NODE_ENV'];
+  http: { host: string; port: number; shutdownTimeoutMs: number };
+  dataDir: string;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  ws: { maxPayloadBytes: number; heartbeatIntervalMs: number; allowedOrigins: string[] | null };
+  log: { level: Environment['LOG_LEVEL'] };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Values never echoed back in an error message: they may hold credentials.
+const SENSITIVE = /SECRET|DATABASE_URL|KEY/;
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const defined = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined));
+  const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const problems = validateSync(env, { whitelist: false }).flatMap((error) => describe(error, source[error.property]));
+  problems.push(...crossFieldProblems(env));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    dataDir,
+    database: databaseConfig(env, dataDir),
+    auth: authConfig(env),
+    ws: {
+      maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
+      allowedOrigins: env.ALLOWED_ORIGINS && env.ALLOWED_ORIGINS.length > 0 ? env.ALLOWED_ORIGINS : null,
+    },
+    log: { level: env.LOG_LEVEL },
+  };
+}
+
+function describe(error: ValidationError, raw: string | undefined): string[] {
+  const got = raw !== undefined && !SENSITIVE.test(error.property) ? ` (got "${raw}")` : '';
+  // One rule may fail several ways (not an integer, and too large) with the same message: say it once.
+  return [...new Set(Object.values(error.constraints ?? {}))].map((message) => `${message}${got}`);
+}
+
+function crossFieldProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  if (env.JWT_SECRET && env.JWKS_URI) {
+    problems.push('JWT_SECRET and JWKS_URI are exclusive: set JWT_SECRET for HS256 tokens or JWKS_URI for an identity provider');
+  }
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URI) {
+    problems.push('JWT_SECRET (or JWKS_URI) is required when NODE_ENV=production; no development key is generated there');
+  }
+  return problems;
+}
+
+function databaseConfig(env: Environment, dataDir: string): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url === undefined) return { type: 'sqlite', path: resolve(dataDir, 'gateway.sqlite') };
+  if (url.startsWith('sqlite:')) return { type: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+  return { type: 'postgres', url, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS };
+}
+
+function authConfig(env: Environment): AuthConfig {
+  const rules: JwtClaimRules = {
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    rolesClaim: env.JWT_ROLES_CLAIM,
+    clockToleranceS: env.JWT_CLOCK_TOLERANCE_S,
+  };
+  if (env.JWKS_URI) return { ...rules, mode: 'jwks', jwksUri: env.JWKS_URI, algorithms: env.JWT_ALGORITHMS };
+  return { ...rules, mode: 'secret', secret: env.JWT_SECRET };
+}

@@ -1,0 +1,123 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+    : value;
+/** An integer variable within bounds; the message names the variable and the range it expects. */
+function IntRange(min: number, max: number): PropertyDecorator {
+  return (target, key) => {
+    const message = `${String(key)} must be an integer from ${min} to ${max}`;
+    Transform(toInt)(target, key);
+    IsInt({ message })(target, key);
+    Min(min, { message })(target, key);
+    Max(max, { message })(target, key);
+  };
+}
+const blankToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+
+/**
+ * Every environment variable the server reads, with its rule. The README table mirrors this class;
+ * `loadConfig` turns a validated instance into the typed `AppConfig` the rest of the code sees.
+ */
+export class Environment {
+  @IsIn(NODE_ENVS, { message: 'NODE_ENV must be one of: development, production, test' })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(blankToUndefined)
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @IntRange(0, 65535)
+  PORT = 8000;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  DATA_DIR = './data';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be sqlite:<path> or postgres://user@host:port/database',
+  })
+  DATABASE_URL?: string;
+
+  @IntRange(100, 120000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'JWKS_URI must be an http(s) URL of a JSON Web Key Set' },
+  )
+  JWKS_URI?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  @Transform(toList)
+  @ValidateIf((env: Environment) => env.JWKS_URI !== undefined)
+  @IsIn(JWKS_ALGORITHMS, { each: true, message: `JWT_ALGORITHMS must list algorithms from: ${JWKS_ALGORITHMS.join(', ')}` })
+  JWT_ALGORITHMS: string[] = ['RS256', 'ES256'];
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @Matches(/^[\w.:/-]+$/, { message: 'JWT_ROLES_CLAIM must be a claim name (letters, digits, . _ : / -)' })
+  JWT_ROLES_CLAIM = 'roles';
+
+  @IntRange(0, 600)
+  JWT_CLOCK_TOLERANCE_S = 30;
+
+  @Transform(toList)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'ALLOWED_ORIGINS must list origins like https://app.example.com' })
+  ALLOWED_ORIGINS?: string[];
+
+  @IntRange(1024, 16777216)
+  WS_MAX_PAYLOAD_BYTES = 65536;
+
+  @IntRange(1000, 600000)
+  WS_HEARTBEAT_INTERVAL_MS = 30000;
+
+  @IntRange(0, 120000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
+  @Transform(blankToUndefined)
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}

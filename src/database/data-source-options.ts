@@ -1,0 +1,22 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { migrations } from '../migrations';
+import { entities } from './entities';
+
+/** One description of the database for the server, the TypeORM CLI (ormconfig.ts) and the tests. */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = { entities, migrations, migrationsRun: true, synchronize: false, logging: false } as const;
+  if (database.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: database.url,
+      connectTimeoutMS: database.connectTimeoutMs,
+      extra: { max: 10, connectionTimeoutMillis: database.connectTimeoutMs },
+    };
+  }
+  mkdirSync(dirname(database.path), { recursive: true });
+  return { ...common, type: 'better-sqlite3', database: database.path, enableWAL: true, timeout: 5000 };
+}

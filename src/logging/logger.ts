@@ -1,0 +1,23 @@
+import { pino, type Logger } from 'pino';
+
+/** Header and query values that carry credentials never reach the log. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["sec-websocket-protocol"]',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'agent-gateway' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  });
+}
+
+/** A URL with any access_token query value blanked, for logs. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { config as loadDotenv } from 'dotenv';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { createLogger } from './logging/logger';
+import { PinoNestLogger } from './logging/pino-nest-logger';
+
+async function bootstrap(config: AppConfig, logger: Logger): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  configureApp(app, config, logger);
+  await app.listen(config.http.port, config.http.host);
+  logger.info({ url: `http://${config.http.host}:${config.http.port}`, database: config.database.type }, 'Agent Gateway is listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'Shutting down: no new connections, closing sockets with 1001');
+    setTimeout(() => {
+      logger.error('Shutdown took too long; exiting');
+      process.exit(1);
+    }, config.http.shutdownTimeoutMs).unref();
+    app.close().then(
+      () => logger.info('Stopped'),
+      (error: unknown) => {
+        logger.error({ err: error }, 'Shutdown failed');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+function start(): void {
+  loadDotenv({ quiet: true });
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger(config.log.level);
+  bootstrap(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, `Could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
+
+start();

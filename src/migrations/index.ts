@@ -1,0 +1,7 @@
+import { ChatHistory1763720000000 } from './1763720000000-chat-history';
+
+/**
+ * Every migration, oldest first. Listed explicitly rather than globbed so the same list works from the
+ * compiled server, the TypeORM CLI and the TypeScript test runner. Add each new migration here.
+ */
+export const migrations = [ChatHistory1763720000000];

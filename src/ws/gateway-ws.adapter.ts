@@ -1,0 +1,148 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { NotFoundException, type INestApplicationContext } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { match, type MatchFunction } from 'path-to-regexp';
+import type { Logger } from 'pino';
+import { EMPTY, type Observable } from 'rxjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { redactUrl } from '../logging/logger';
+import { requestIdOf } from '../logging/request-logger';
+import { startHeartbeat } from './heartbeat';
+import { rejectUpgrade } from './upgrade-rejection';
+import { attachConnection } from './ws-connection';
+import { selectSubprotocol, type WsHandshake } from './ws-handshake';
+import { parseFrame, unknownTypeFrame, WS_INVALID_FRAME } from './ws-message';
+
+export interface GatewayWsOptions {
+  handshake: WsHandshake;
+  maxPayloadBytes: number;
+  heartbeatIntervalMs: number;
+  /** How long a shutdown waits for clients to answer the 1001 close before cutting them off. */
+  closeGraceMs: number;
+  logger: Logger;
+}
+
+interface Route {
+  pattern: string;
+  matches: MatchFunction<Record<string, string>>;
+  server: WebSocketServer;
+}
+
+const GOING_AWAY = 1001;
+
+/**
+ * The WebSocket transport of every gateway: path patterns with parameters (`/chat/:chatId`), the token
+ * checked during the HTTP upgrade (before the 101), small frames without compression, heartbeats,
+ * and frames routed on their `type` field.
+ */
+export class GatewayWsAdapter extends WsAdapter {
+  private readonly routes: Route[] = [];
+  private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly options: GatewayWsOptions,
+  ) {
+    super(app, { messageParser: parseFrame });
+    // Listening from the start means an upgrade to a path no gateway serves still gets a proper HTTP answer.
+    this.listenForUpgrades(this.httpServer as Server);
+  }
+
+  override create(port: number, options: Record<string, unknown> & { path?: string } = {}): WebSocketServer {
+    const { path, server: _ignored, namespace: _namespace, ...wsOptions } = options;
+    if (port !== 0) throw new Error('Gateways share the HTTP port; declare them without a port');
+    if (!path) throw new Error('Every gateway needs a path');
+    const server = new WebSocketServer({
+      ...wsOptions,
+      noServer: true,
+      maxPayload: this.options.maxPayloadBytes,
+      perMessageDeflate: false,
+      handleProtocols: selectSubprotocol,
+    });
+    server.on('error', (error) => this.options.logger.error({ err: error, path }, 'WebSocket server error'));
+    server.on('connection', (socket: WebSocket) =>
+      socket.on('error', (error) => this.options.logger.warn({ err: error, path }, 'WebSocket client error')),
+    );
+    startHeartbeat(server, this.options.heartbeatIntervalMs);
+    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server });
+    return server;
+  }
+
+  override bindMessageHandler(
+    buffer: { data: string | Buffer },
+    handlers: Map<string, MessageMappingProperties>,
+    transform: (data: unknown) => Observable<unknown>,
+  ): Observable<unknown> {
+    let frame = parseFrame(buffer.data);
+    if (!handlers.has(frame.event) && frame.event !== WS_INVALID_FRAME) frame = unknownTypeFrame(frame.event);
+    const handler = handlers.get(frame.event);
+    if (!handler) return EMPTY;
+    try {
+      return transform(handler.callback(frame.data, frame.event));
+    } catch (error) {
+      this.options.logger.error({ err: error, event: frame.event }, 'WebSocket handler failed');
+      return EMPTY;
+    }
+  }
+
+  /** Shutdown: every client gets a 1001 close, a grace period to answer it, then the socket is cut. */
+  override async close(server: WebSocketServer): Promise<void> {
+    const clients = [...server.clients];
+    for (const client of clients) client.close(GOING_AWAY, 'server shutting down');
+    await Promise.race([
+      Promise.all(clients.map((client) => new Promise((resolve) => client.once('close', resolve)))),
+      new Promise((resolve) => setTimeout(resolve, this.options.closeGraceMs).unref()),
+    ]);
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  override dispose(): Promise<void> {
+    for (const [httpServer, listener] of this.attached) httpServer.off('upgrade', listener);
+    this.attached.clear();
+    this.routes.length = 0;
+    return Promise.resolve();
+  }
+
+  private listenForUpgrades(httpServer: Server): void {
+    if (this.attached.has(httpServer)) return;
+    const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head);
+    httpServer.on('upgrade', listener);
+    this.attached.set(httpServer, listener);
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that hangs up while its token is checked must not crash the process.
+    socket.on('error', () => socket.destroy());
+    const requestId = requestIdOf(req);
+    const url = new URL(req.url ?? '/', 'ws://gateway.invalid');
+    const log = this.options.logger.child({ requestId, url: redactUrl(req.url) });
+    try {
+      const user = await this.options.handshake.authenticate(req, url);
+      const found = this.route(url.pathname);
+      if (!found) throw new NotFoundException(`No WebSocket endpoint at ${url.pathname}`);
+      attachConnection(req, { user, params: found.params, query: url.searchParams, path: url.pathname, requestId });
+      found.route.server.handleUpgrade(req, socket, head, (ws) => {
+        log.info({ sub: user.sub, gateway: found.route.pattern }, 'WebSocket connected');
+        found.route.server.emit('connection', ws, req);
+      });
+    } catch (error) {
+      log.info({ err: error }, 'WebSocket upgrade refused');
+      rejectUpgrade(socket, error, requestId);
+    }
+  }
+
+  private route(pathname: string): { route: Route; params: Record<string, string> } | null {
+    for (const route of this.routes) {
+      try {
+        const result = route.matches(pathname);
+        if (result) return { route, params: result.params };
+      } catch {
+        // A malformed percent-escape in the path cannot match any gateway.
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+/** The event a frame is routed to when it is not a JSON object; gateways answer it in their own protocol. */
+export const WS_INVALID_FRAME = 'ws:invalid-frame';
+/** The event for a JSON object without a string `type` (the interact protocol's frames have none). */
+export const WS_UNTYPED_FRAME = 'ws:untyped-frame';
+
+export interface InvalidFrame {
+  error: string;
+}
+
+type RawData = string | Buffer | ArrayBuffer | Buffer[];
+
+/** Routes on the frame's `type` field; the handler receives the whole parsed object. */
+export function parseFrame(data: RawData): { event: string; data: unknown } {
+  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return invalid('The frame is not valid JSON');
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return invalid('The frame must be a JSON object');
+  }
+  const type = (message as { type?: unknown }).type;
+  if (type === undefined) return { event: WS_UNTYPED_FRAME, data: message };
+  if (typeof type !== 'string') return invalid('The frame\'s "type" must be a string');
+  return { event: type, data: message };
+}
+
+export function unknownTypeFrame(type: string): { event: string; data: InvalidFrame } {
+  return invalid(`Unknown message type "${type}"`);
+}
+
+function invalid(error: string): { event: string; data: InvalidFrame } {
+  return { event: WS_INVALID_FRAME, data: { error } };
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { pino } from 'pino';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { loadConfig, type AppConfig } from '../../src/config/app-config';
+import { sqlite, type DatabaseKind, type TestDatabase } from './databases';
+import { TEST_SECRET } from './tokens';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  httpUrl: string;
+  wsUrl: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  database?: DatabaseKind;
+  /** Extra modules, for specs that exercise the transport with a probe gateway or controller. */
+  imports?: Type[];
+}
+
+/** The real application, configured as main.ts does, listening on a free port with its own database. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agw-data-'));
+  const database: TestDatabase = await (options.database ?? sqlite).create();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  configureApp(app, config, pino({ level: 'silent' }));
+  await app.listen(0, '127.0.0.1');
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return {
+    app,
+    config,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import WebSocket, { type ClientOptions } from 'ws';
+
+export interface UpgradeRefusal {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A real `ws` client that buffers frames so a test can await them in order. */
+export class TestSocket {
+  private readonly frames: unknown[] = [];
+  private readonly waiters: Array<(frame: unknown) => void> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as unknown;
+      const waiter = this.waiters.shift();
+      if (waiter) waiter(frame);
+      else this.frames.push(frame);
+    });
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static open(url: string, options: ClientOptions & { protocols?: string[] } = {}): Promise<TestSocket> {
+    const { protocols, ...rest } = options;
+    const socket = new WebSocket(url, protocols, rest);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new TestSocket(socket)));
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Opens expecting refusal; resolves with the HTTP status and JSON body the server answered instead of 101. */
+  static refusal(url: string, options: ClientOptions & { protocols?: string[] } = {}): Promise<UpgradeRefusal> {
+    const { protocols, ...rest } = options;
+    const socket = new WebSocket(url, protocols, rest);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => reject(new Error('the upgrade was accepted')));
+      socket.once('error', () => undefined);
+      socket.once('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown>, headers: res.headers }));
+      });
+    });
+  }
+
+  send(frame: unknown): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  next<T = Record<string, unknown>>(timeoutMs = 5000): Promise<T> {
+    const buffered = this.frames.shift();
+    if (buffered !== undefined) return Promise.resolve(buffered as T);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no frame arrived in time')), timeoutMs);
+      this.waiters.push((frame) => {
+        clearTimeout(timer);
+        resolve(frame as T);
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
