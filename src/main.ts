@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { config as loadDotenv } from 'dotenv';
@@ -16,7 +17,8 @@ async function bootstrap(config: AppConfig, logger: Logger): Promise<void> {
   });
   configureApp(app, config, logger);
   await app.listen(config.http.port, config.http.host);
-  logger.info({ url: `http://${config.http.host}:${config.http.port}`, database: config.database.type }, 'Agent Gateway is listening');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.info({ url: `http://${config.http.host}:${port}`, port, database: config.database.type }, 'Agent Gateway is listening');
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProbeModule } from './support/probe.gateway';
+import { ProbeModule } from './support/probe.module';
 import { startTestApp, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
 import { TestSocket } from './support/ws-client';

@@ -17,6 +17,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         verifier.keyFor(rawJwt).then((key) => done(null, key), (error: unknown) => done(error));
       },
       jsonWebTokenOptions: verifier.verifyOptions,
+      // passport-jwt copies these top-level options over jsonWebTokenOptions, undefined or not: repeat them.
+      issuer: verifier.verifyOptions.issuer,
+      audience: verifier.verifyOptions.audience,
+      algorithms: verifier.verifyOptions.algorithms,
     });
   }
 

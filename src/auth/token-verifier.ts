@@ -12,7 +12,7 @@ type KeyLookup = (kid: string | undefined) => Promise<string>;
  * lookup, options, claim rules and error classification, so both transports accept exactly the same tokens.
  */
 export class TokenVerifier {
-  readonly verifyOptions: VerifyOptions & { algorithms: Algorithm[] };
+  readonly verifyOptions: VerifyOptions & { algorithms: Algorithm[]; issuer?: string; audience?: string };
 
   private constructor(
     private readonly lookupKey: KeyLookup,

@@ -17,11 +17,6 @@ export function toHttpError(error: unknown): HttpError {
     return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
   }
   if (error instanceof HttpException) return fromHttpException(error);
-  if (isClientHttpError(error)) {
-    // body-parser and friends throw http-errors (bad JSON, an oversized body) before any route runs.
-    const code = error.type === 'entity.parse.failed' ? 'invalid_json' : (CODES_BY_STATUS[error.status] ?? 'bad_request');
-    return { status: error.status, headers: {}, body: { statusCode: error.status, code, message: error.message } };
-  }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     headers: {},
@@ -66,24 +61,23 @@ function fromHttpException(error: HttpException): HttpError {
   const status = error.getStatus();
   const response = error.getResponse();
   const raw = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
-  const messages = Array.isArray(raw.message) ? raw.message.map(String) : null;
+  // ValidationPipe reports one message per failed constraint.
+  const details = Array.isArray(raw.message) ? raw.message.map(String) : null;
   const body: ErrorResponse = {
     statusCode: status,
-    code: typeof raw.code === 'string' ? raw.code : messages ? 'validation_failed' : (CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'error')),
-    message: messages ? `Invalid request: ${messages.join('; ')}` : typeof raw.message === 'string' ? raw.message : error.message,
+    code: codeOf(error, status, raw, details),
+    message: details ? `Invalid request: ${details.join('; ')}` : typeof raw.message === 'string' ? raw.message : error.message,
   };
-  if (messages) body.details = messages;
+  if (details) body.details = details;
   return { status, headers: {}, body };
 }
 
-function isClientHttpError(error: unknown): error is { status: number; type?: string; message: string } {
-  const candidate = error as { status?: unknown; expose?: unknown } | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    candidate.expose === true &&
-    typeof candidate.status === 'number' &&
-    candidate.status >= 400 &&
-    candidate.status < 500
-  );
+function codeOf(error: HttpException, status: number, raw: Record<string, unknown>, details: string[] | null): string {
+  if (typeof raw.code === 'string') return raw.code;
+  if (details) return 'validation_failed';
+  // Express's body parser fails bad JSON with a SyntaxError, which Nest wraps in a BadRequestException.
+  if (error.cause instanceof SyntaxError && (error.cause as SyntaxError & { type?: string }).type === 'entity.parse.failed') {
+    return 'invalid_json';
+  }
+  return CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'error');
 }

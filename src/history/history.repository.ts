@@ -42,26 +42,39 @@ export class HistoryRepository {
     return chat?.ownerId ?? null;
   }
 
-  /** Appends events in order and returns them numbered; concurrent writers to one chat never share a seq. */
+  /**
+   * Appends events in order and returns them numbered; concurrent writers to one chat never share a seq.
+   * No multi-statement transaction: one atomic UPDATE … RETURNING reserves the range (a row lock on
+   * PostgreSQL, a single statement on SQLite's one connection), then one multi-row INSERT fills it.
+   * A failed insert leaves a gap in the numbering, never a duplicate.
+   */
   async append(chatId: string, events: NewChatEvent[]): Promise<StoredChatEvent[]> {
     if (events.length === 0) return [];
-    return this.db.transaction(async (manager) => {
-      // The UPDATE takes the chat row's write lock first, so the range it reserves is ours alone.
-      await manager.increment(Chat, { id: chatId }, 'lastSeq', events.length);
-      const { lastSeq } = await manager.getRepository(Chat).findOneOrFail({ where: { id: chatId }, select: { lastSeq: true, id: true } });
-      const createdAt = new Date();
-      const first = lastSeq - events.length + 1;
-      const rows = events.map((event, index) => ({
-        chatId,
-        seq: first + index,
-        runId: event.runId,
-        type: event.type,
-        payload: JSON.stringify(event.payload),
-        createdAt,
-      }));
-      await manager.insert(ChatEvent, rows);
-      return rows.map((row, index) => ({ ...row, payload: events[index].payload }));
-    });
+    const lastSeq = await this.reserveSeqs(chatId, events.length);
+    const createdAt = new Date();
+    const first = lastSeq - events.length + 1;
+    const rows = events.map((event, index) => ({
+      chatId,
+      seq: first + index,
+      runId: event.runId,
+      type: event.type,
+      payload: JSON.stringify(event.payload ?? null),
+      createdAt,
+    }));
+    await this.db.getRepository(ChatEvent).insert(rows);
+    return rows.map((row, index) => ({ ...row, payload: events[index]!.payload ?? null }));
+  }
+
+  private async reserveSeqs(chatId: string, count: number): Promise<number> {
+    const [sql, params] = this.db.driver.escapeQueryWithParameters(
+      'UPDATE chats SET last_seq = last_seq + :count WHERE id = :chatId RETURNING last_seq',
+      { count, chatId },
+    );
+    const raw = await this.db.query<unknown[]>(sql, params);
+    // PostgreSQL answers an UPDATE with [rows, rowCount]; SQLite with the rows alone.
+    const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Array<{ last_seq: number | string }>;
+    if (rows.length === 0) throw new Error(`Chat ${chatId} does not exist; claim it before appending`);
+    return Number(rows[0]!.last_seq);
   }
 
   /** Up to `limit` events before `beforeSeq` (all when absent), oldest first. */

@@ -41,7 +41,7 @@ function tokenOf(request: IncomingMessage, url: URL): string | null {
   if (fromQuery) return fromQuery;
   const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((value) => value.trim());
   const marker = offered.indexOf(BEARER_SUBPROTOCOL);
-  return marker >= 0 && offered[marker + 1] ? offered[marker + 1] : null;
+  return marker >= 0 ? offered[marker + 1] || null : null;
 }
 
 /** ws's `handleProtocols`: answer the fixed marker, never another offered value (which may be a token). */

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { connectionOf } from '../../src/ws/ws-connection';
@@ -10,7 +9,7 @@ import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../../src
  * query, identity, routing on `type`, invalid frames) is observable from a real client.
  */
 @WebSocketGateway({ path: '/probe/:room' })
-class ProbeGateway implements OnGatewayConnection {
+export class ProbeGateway implements OnGatewayConnection {
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { user, params, query, path } = connectionOf(request);
     client.send(JSON.stringify({ type: 'welcome', user, params, query: Object.fromEntries(query), path, protocol: client.protocol }));
@@ -31,6 +30,3 @@ class ProbeGateway implements OnGatewayConnection {
     return { type: 'invalid', error: body.error };
   }
 }
-
-@Module({ providers: [ProbeGateway] })
-export class ProbeModule {}

@@ -1,0 +1,149 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, type TestDatabase } from '../../test/support/databases';
+import { loadConfig } from '../config/app-config';
+import { dataSourceOptions } from '../database/data-source-options';
+import { HistoryRepository, type NewChatEvent } from './history.repository';
+
+const event = (type: string, payload: unknown = {}, runId: string | null = null): NewChatEvent => ({ type, runId, payload });
+const seqs = (events: { seq: number }[]) => events.map((e) => e.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+for (const kind of databaseKinds) {
+  describe.skipIf(!kind.available)(kind.name, () => {
+    let db: TestDatabase;
+    let dataSource: DataSource;
+    let history: HistoryRepository;
+    // Every test works on its own chat ids, so the tests share one database without seeing each other's rows.
+    let counter = 0;
+    const newChat = async (owner = 'alice') => {
+      const id = `chat-${++counter}`;
+      await history.claimChat(id, owner);
+      return id;
+    };
+
+    beforeAll(async () => {
+      db = await kind.create();
+      dataSource = new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database));
+      await dataSource.initialize();
+      history = new HistoryRepository(dataSource);
+    });
+    afterAll(async () => {
+      if (dataSource?.isInitialized) await dataSource.destroy();
+      await db?.drop();
+    });
+
+    it('runs the committed migrations instead of synchronizing the schema', async () => {
+      const tables: { name: string }[] =
+        kind.name === 'sqlite'
+          ? await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+          : await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['chats', 'chat_events']));
+      const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
+      expect(applied.map((m) => m.name)).toEqual(['ChatHistory1763720000000']);
+      expect(dataSource.options.synchronize).toBe(false);
+    });
+
+    it('gives a chat to the first user who claims it, for good', async () => {
+      expect(await history.claimChat('owned', 'alice')).toBe('alice');
+      expect(await history.claimChat('owned', 'bob')).toBe('alice');
+      expect(await history.findOwner('owned')).toBe('alice');
+      expect(await history.findOwner('nobody-used-this')).toBeNull();
+    });
+
+    it('hands a new chat to exactly one of many users claiming it at once', async () => {
+      const users = range(1, 10).map((n) => `user-${n}`);
+      const owners = await Promise.all(users.map((user) => history.claimChat('contested', user)));
+      expect(new Set(owners).size).toBe(1);
+      expect(users).toContain(owners[0]);
+      expect(await history.findOwner('contested')).toBe(owners[0]);
+    });
+
+    it('numbers appended events from 1 and stores them as given', async () => {
+      const chatId = await newChat();
+      const payload = { text: 'héllo 👋 — 世界', n: 42, pi: 3.25, neg: -1, ok: true, none: null, nested: { list: [1, 'two', { three: 3 }] } };
+      const before = Date.now();
+      const stored = await history.append(chatId, [event('user_message', payload), event('run_started', { a: 1 }, 'run-1')]);
+
+      expect(seqs(stored)).toEqual([1, 2]);
+      expect(await history.list(chatId, { limit: 10 })).toEqual(stored);
+      const [first, second] = await history.list(chatId, { limit: 10 });
+      expect(first).toMatchObject({ chatId, seq: 1, type: 'user_message', runId: null, payload });
+      expect(second).toMatchObject({ chatId, seq: 2, type: 'run_started', runId: 'run-1', payload: { a: 1 } });
+      expect(first!.createdAt).toBeInstanceOf(Date);
+      expect(first!.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(first!.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+
+      expect(seqs(await history.append(chatId, [event('next')]))).toEqual([3]);
+    });
+
+    it('treats an empty append as a no-op', async () => {
+      const chatId = await newChat();
+      await history.append(chatId, [event('a')]);
+      expect(await history.append(chatId, [])).toEqual([]);
+      expect(seqs(await history.list(chatId, { limit: 10 }))).toEqual([1]);
+      expect(seqs(await history.append(chatId, [event('b')]))).toEqual([2]);
+    });
+
+    it('never gives two concurrent appends the same seq, and keeps each batch contiguous', async () => {
+      const chatId = await newChat();
+      const batches = await Promise.all(
+        range(1, 20).map((writer) => history.append(chatId, [1, 2, 3].map((i) => event(`w${writer}`, { writer, i })))),
+      );
+
+      for (const [index, batch] of batches.entries()) {
+        const first = seqs(batch)[0]!;
+        expect(seqs(batch)).toEqual([first, first + 1, first + 2]);
+        expect(batch.map((e) => e.payload)).toEqual([1, 2, 3].map((i) => ({ writer: index + 1, i })));
+      }
+      const listed = await history.list(chatId, { limit: 100 });
+      expect(seqs(listed)).toEqual(range(1, 60));
+      expect(listed).toEqual(batches.flat().sort((a, b) => a.seq - b.seq));
+    });
+
+    it('refuses events for a chat nobody claimed, and later appends still succeed', async () => {
+      await expect(history.append('unclaimed', [event('lost')])).rejects.toThrow();
+      expect(await history.list('unclaimed', { limit: 10 })).toEqual([]);
+      expect(await history.findOwner('unclaimed')).toBeNull();
+      expect(seqs(await history.append(await newChat(), [event('fine')]))).toEqual([1]);
+    });
+
+    it('lists the newest events before a seq, oldest first', async () => {
+      const chatId = await newChat();
+      await history.append(chatId, range(1, 25).map((n) => event('e', { n })));
+
+      expect(seqs(await history.list(chatId, { limit: 5 }))).toEqual(range(21, 25));
+      expect(seqs(await history.list(chatId, { limit: 3, beforeSeq: 10 }))).toEqual([7, 8, 9]);
+      expect(seqs(await history.list(chatId, { limit: 10, beforeSeq: 4 }))).toEqual([1, 2, 3]);
+      expect(await history.list(chatId, { limit: 10, beforeSeq: 1 })).toEqual([]);
+      expect(await history.list('no-such-chat', { limit: 10 })).toEqual([]);
+    });
+
+    it('pages backwards through the whole log, each event exactly once', async () => {
+      const chatId = await newChat();
+      await history.append(chatId, range(1, 25).map((n) => event('e', { n })));
+
+      const pages: number[][] = [];
+      let beforeSeq: number | undefined;
+      for (;;) {
+        const page = await history.list(chatId, { limit: 10, beforeSeq });
+        if (page.length === 0) break;
+        pages.push(seqs(page));
+        beforeSeq = page[0]!.seq;
+      }
+      expect(pages).toEqual([range(16, 25), range(6, 15), range(1, 5)]);
+    });
+
+    it('keeps each chat to its own events', async () => {
+      const [mine, theirs] = [await newChat('alice'), await newChat('bob')];
+      await Promise.all([
+        history.append(mine, [event('mine', { who: 'alice' }), event('mine', { who: 'alice' })]),
+        history.append(theirs, [event('theirs', { who: 'bob' })]),
+      ]);
+
+      const listed = await history.list(mine, { limit: 10 });
+      expect(listed.map((e) => [e.chatId, e.seq, e.type])).toEqual([[mine, 1, 'mine'], [mine, 2, 'mine']]);
+      expect((await history.list(theirs, { limit: 10 })).map((e) => [e.chatId, e.seq, e.type])).toEqual([[theirs, 1, 'theirs']]);
+    });
+  });
+}
