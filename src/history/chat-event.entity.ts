@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Chat } from './chat.entity';
 import { epochMs } from './epoch-ms.transformer';
 
 /** One entry of a chat's append-only event log; `seq` orders it within the chat. */
@@ -6,6 +7,11 @@ import { epochMs } from './epoch-ms.transformer';
 export class ChatEvent {
   @PrimaryColumn({ name: 'chat_id', type: 'varchar', length: 128 })
   chatId!: string;
+
+  /** Declared so the schema (and migration:generate) knows the foreign key; never loaded. */
+  @ManyToOne(() => Chat, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'chat_id', foreignKeyConstraintName: 'fk_chat_events_chat' })
+  chat?: Chat;
 
   @PrimaryColumn({ type: 'integer' })
   seq!: number;

@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from './epoch-ms.transformer';
 
 /** A conversation; `ownerId` is the token subject that first used the id, and only it may read or write. */
 @Entity({ name: 'chats' })
+@Index('idx_chats_owner', ['ownerId'])
 export class Chat {
   @PrimaryColumn({ type: 'varchar', length: 128 })
   id!: string;
