@@ -10,6 +10,7 @@ import { WsHandshake } from './ws/ws-handshake';
 
 /** Everything main.ts and the e2e tests both need on top of the module graph, so tests run the real thing. */
 export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): void {
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(createRequestLogger(logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());

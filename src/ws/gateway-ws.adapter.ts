@@ -7,6 +7,7 @@ import { match, type MatchFunction } from 'path-to-regexp';
 import type { Logger } from 'pino';
 import { EMPTY, type Observable } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { toHttpError } from '../common/http-error';
 import { redactUrl } from '../logging/logger';
 import { requestIdOf } from '../logging/request-logger';
 import { startHeartbeat } from './heartbeat';
@@ -129,8 +130,11 @@ export class GatewayWsAdapter extends WsAdapter {
         found.route.server.emit('connection', ws, req);
       });
     } catch (error) {
-      log.info({ err: error }, 'WebSocket upgrade refused');
-      rejectUpgrade(socket, error, requestId);
+      const refusal = toHttpError(error);
+      // Refusals are routine (expired tokens, probes); only a server fault deserves the stack.
+      if (refusal.status >= 500) log.error({ err: error, status: refusal.status }, 'WebSocket upgrade refused');
+      else log.info({ status: refusal.status, code: refusal.body.code }, 'WebSocket upgrade refused');
+      rejectUpgrade(socket, refusal, requestId);
     }
   }
 

@@ -1,10 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { toHttpError } from '../common/http-error';
+import type { HttpError } from '../common/http-error';
 
 /** Answers a refused upgrade with a plain HTTP response carrying the usual JSON error body; no 101 is sent. */
-export function rejectUpgrade(socket: Duplex, error: unknown, requestId: string): void {
-  const { status, headers, body } = toHttpError(error);
+export function rejectUpgrade(socket: Duplex, { status, headers, body }: HttpError, requestId: string): void {
   const json = JSON.stringify({ ...body, requestId });
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
