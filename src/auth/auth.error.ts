@@ -1,3 +1,5 @@
+import { CodedError } from '../common/coded-error';
+
 export enum AuthErrorCode {
   MissingToken = 'auth.missing_token',
   InvalidToken = 'auth.invalid_token',
@@ -13,12 +15,4 @@ export enum AuthErrorCode {
 }
 
 /** Every reason a caller is turned away at the edge; transports map the code to a status once. */
-export class AuthError extends Error {
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AuthError';
-  }
-}
+export class AuthError extends CodedError<AuthErrorCode> {}

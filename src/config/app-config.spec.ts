@@ -68,4 +68,16 @@ describe('loadConfig', () => {
   it('treats blank values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', JWT_SECRET: '' }).database.type).toBe('sqlite');
   });
+
+  it('defaults to the built-in model and validates provider settings', () => {
+    expect(loadConfig({}).model).toEqual({ provider: 'builtin', maxRetries: 2 });
+    expect(loadConfig({ MODEL_PROVIDER: 'openai', MODEL_API_KEY: 'k' }).model).toMatchObject({ provider: 'openai', name: 'gpt-4o-mini' });
+    expect(
+      loadConfig({ MODEL_PROVIDER: 'openai-compatible', MODEL_BASE_URL: 'http://127.0.0.1:11434/v1', MODEL_NAME: 'llama3.2' }).model,
+    ).toEqual({ provider: 'openai-compatible', name: 'llama3.2', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined, maxRetries: 2 });
+    expect(problemsOf({ MODEL_PROVIDER: 'gpt' })[0]).toMatch(/^MODEL_PROVIDER must be one of: builtin, openai, anthropic, openai-compatible/);
+    expect(problemsOf({ MODEL_PROVIDER: 'openai-compatible' })[0]).toMatch(/needs MODEL_BASE_URL/);
+    expect(problemsOf({ MODEL_PROVIDER: 'anthropic' })[0]).toBe('MODEL_PROVIDER=anthropic needs MODEL_API_KEY');
+    expect(problemsOf({ RUN_TIMEOUT_MS: '10' })[0]).toBe('RUN_TIMEOUT_MS must be an integer from 1000 to 3600000 (got "10")');
+  });
 });

@@ -19,6 +19,11 @@ export type AuthConfig =
   | (JwtClaimRules & { mode: 'secret'; secret?: string })
   | (JwtClaimRules & { mode: 'jwks'; jwksUri: string; algorithms: string[] });
 
+/** Which LLM answers; `builtin` is the offline rule-based stand-in. */
+export type ModelConfig =
+  | { provider: 'builtin'; maxRetries: number }
+  | { provider: 'openai' | 'anthropic' | 'openai-compatible'; name: string; baseUrl?: string; apiKey?: string; maxRetries: number };
+
 export interface AppConfig {
   env: Environment['NODE_ENV'];
   http: { host: string; port: number; shutdownTimeoutMs: number };
@@ -26,6 +31,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   auth: AuthConfig;
   ws: { maxPayloadBytes: number; heartbeatIntervalMs: number; allowedOrigins: string[] | null };
+  model: ModelConfig;
+  run: { timeoutMs: number };
   log: { level: Environment['LOG_LEVEL'] };
 }
 
@@ -61,6 +68,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
       allowedOrigins: env.ALLOWED_ORIGINS && env.ALLOWED_ORIGINS.length > 0 ? env.ALLOWED_ORIGINS : null,
     },
+    model: modelConfig(env),
+    run: { timeoutMs: env.RUN_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL },
   };
 }
@@ -79,7 +88,22 @@ function crossFieldProblems(env: Environment): string[] {
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET && !env.JWKS_URI) {
     problems.push('JWT_SECRET (or JWKS_URI) is required when NODE_ENV=production; no development key is generated there');
   }
+  if (env.MODEL_PROVIDER === 'openai-compatible' && (!env.MODEL_BASE_URL || !env.MODEL_NAME)) {
+    problems.push('MODEL_PROVIDER=openai-compatible needs MODEL_BASE_URL (e.g. http://127.0.0.1:11434/v1) and MODEL_NAME');
+  }
+  if ((env.MODEL_PROVIDER === 'openai' || env.MODEL_PROVIDER === 'anthropic') && !env.MODEL_API_KEY) {
+    problems.push(`MODEL_PROVIDER=${env.MODEL_PROVIDER} needs MODEL_API_KEY`);
+  }
   return problems;
+}
+
+const DEFAULT_MODEL_NAMES = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest' } as const;
+
+function modelConfig(env: Environment): ModelConfig {
+  const maxRetries = env.MODEL_MAX_RETRIES;
+  if (env.MODEL_PROVIDER === 'builtin') return { provider: 'builtin', maxRetries };
+  const name = env.MODEL_NAME ?? (env.MODEL_PROVIDER === 'openai-compatible' ? '' : DEFAULT_MODEL_NAMES[env.MODEL_PROVIDER]);
+  return { provider: env.MODEL_PROVIDER, name, baseUrl: env.MODEL_BASE_URL, apiKey: env.MODEL_API_KEY, maxRetries };
 }
 
 function databaseConfig(env: Environment, dataDir: string): DatabaseConfig {

@@ -36,6 +36,7 @@ const blankToUndefined = ({ value }: { value: unknown }) =>
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const MODEL_PROVIDERS = ['builtin', 'openai', 'anthropic', 'openai-compatible'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
 /**
@@ -116,6 +117,34 @@ export class Environment {
 
   @IntRange(0, 120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  @Transform(blankToUndefined)
+  @IsIn(MODEL_PROVIDERS, { message: `MODEL_PROVIDER must be one of: ${MODEL_PROVIDERS.join(', ')}` })
+  MODEL_PROVIDER: (typeof MODEL_PROVIDERS)[number] = 'builtin';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  MODEL_NAME?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'MODEL_BASE_URL must be an http(s) URL such as http://127.0.0.1:11434/v1' },
+  )
+  MODEL_BASE_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  MODEL_API_KEY?: string;
+
+  @IntRange(0, 10)
+  MODEL_MAX_RETRIES = 2;
+
+  @IntRange(1000, 3600000)
+  RUN_TIMEOUT_MS = 120000;
 
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })

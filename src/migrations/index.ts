@@ -1,7 +1,8 @@
 import { ChatHistory1763720000000 } from './1763720000000-chat-history';
+import { DemoTools1763720100000 } from './1763720100000-demo-tools';
 
 /**
  * Every migration, oldest first. Listed explicitly rather than globbed so the same list works from the
  * compiled server, the TypeORM CLI and the TypeScript test runner. Add each new migration here.
  */
-export const migrations = [ChatHistory1763720000000];
+export const migrations = [ChatHistory1763720000000, DemoTools1763720100000];

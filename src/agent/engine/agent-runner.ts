@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ModelMessage } from 'ai';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { AgentError, AgentErrorCode } from '../agent.error';
+import type { AgentDefinition } from '../agent-definition';
+import { AgentRegistry } from '../agent.registry';
+import { FINAL_ANSWER_INSTRUCTION, PLANNING_INSTRUCTION } from '../models/instructions';
+import { ModelProvider, type ResolvedModel } from '../models/model-provider';
+import { providerError } from '../models/provider-errors';
+import type { RunEvent, RunEventBody } from '../run-events';
+import type { AgentTool } from '../tools/agent-tool';
+import { streamModelTurn, type ModelTurn } from './model-turn';
+import { actionStepLog } from './step-log';
+import { executeTool, toolMessages } from './tool-executor';
+
+export interface RunRequest {
+  chatId: string;
+  input: string;
+  agentId?: string;
+  /** Earlier turns of the conversation, oldest first. */
+  history?: ModelMessage[];
+  /** Aborting it cancels the run: the model request is dropped and the run ends with `run.cancelled`. */
+  signal?: AbortSignal;
+  runId?: string;
+}
+
+interface RunState {
+  agent: AgentDefinition;
+  model: ResolvedModel;
+  tools: AgentTool[];
+  messages: ModelMessage[];
+  signal: AbortSignal;
+  step: number;
+  deltaIndex: number;
+}
+
+/**
+ * Runs one turn (user input → steps → answer) and streams neutral run events. Knows no protocol and
+ * stores nothing: adapters translate the events, services persist them.
+ */
+@Injectable()
+export class AgentRunner {
+  private readonly logger = new Logger('AgentRunner');
+
+  constructor(
+    private readonly registry: AgentRegistry,
+    private readonly models: ModelProvider,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async *run(request: RunRequest): AsyncGenerator<RunEvent> {
+    const runId = request.runId ?? randomUUID();
+    let seq = 0;
+    const envelope = (body: RunEventBody): RunEvent => ({ chatId: request.chatId, runId, seq: ++seq, at: new Date().toISOString(), ...body });
+    const timeout = AbortSignal.timeout(this.config.run.timeoutMs);
+    // Ours too, so a consumer that stops iterating early also stops the model request.
+    const stopped = new AbortController();
+    const signal = AbortSignal.any([timeout, stopped.signal, ...(request.signal ? [request.signal] : [])]);
+    const started = Date.now();
+    try {
+      const agent = this.registry.get(request.agentId);
+      yield envelope({ type: 'run.started', agentId: agent.id, input: request.input });
+      const state: RunState = {
+        agent,
+        model: this.models.forAgent(agent),
+        tools: this.registry.toolsOf(agent),
+        messages: [...(request.history ?? []), { role: 'user', content: request.input }],
+        signal,
+        step: 0,
+        deltaIndex: 0,
+      };
+      for await (const body of this.steps(state, request.chatId, runId)) yield envelope(body);
+      this.logger.debug(`run ${runId} finished in ${Date.now() - started} ms`);
+    } catch (error) {
+      if (request.signal?.aborted) {
+        yield envelope({ type: 'run.cancelled', reason: reasonOf(request.signal) });
+      } else if (timeout.aborted) {
+        yield envelope({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message: `The run took longer than ${this.config.run.timeoutMs} ms` } });
+      } else {
+        const failure = error instanceof AgentError ? error : this.unexpected(error, runId);
+        yield envelope({ type: 'run.failed', error: { code: failure.code, message: failure.message } });
+      }
+    } finally {
+      stopped.abort();
+    }
+  }
+
+  private async *steps(state: RunState, chatId: string, runId: string): AsyncGenerator<RunEventBody> {
+    const { agent } = state;
+    for (let actionSteps = 0; ; ) {
+      if (agent.planningInterval && actionSteps % agent.planningInterval === 0) {
+        const plan = yield* this.modelStep(state, [], `${agent.systemPrompt}\n\n${PLANNING_INSTRUCTION}`, true);
+        yield { type: 'step.finished', step: state.step, stepType: 'PlanningStep', content: plan.text };
+        state.messages.push({ role: 'assistant', content: plan.text });
+      }
+      const outOfSteps = actionSteps >= agent.maxSteps;
+      const system = outOfSteps ? `${agent.systemPrompt}\n\n${FINAL_ANSWER_INSTRUCTION}` : agent.systemPrompt;
+      const turn = yield* this.modelStep(state, outOfSteps ? [] : state.tools, system, false);
+      if (turn.calls.length === 0) {
+        yield { type: 'step.finished', step: state.step, stepType: 'FinalAnswerStep', content: turn.text };
+        yield { type: 'run.finished', answer: turn.text };
+        return;
+      }
+      actionSteps += 1;
+      yield* this.actionStep(state, turn, chatId, runId);
+    }
+  }
+
+  private async *modelStep(state: RunState, tools: AgentTool[], system: string, planning: boolean): AsyncGenerator<RunEventBody, ModelTurn> {
+    state.step += 1;
+    yield { type: 'step.started', step: state.step, planning };
+    const stream = streamModelTurn({ model: state.model, system, messages: state.messages, tools, signal: state.signal });
+    try {
+      for (;;) {
+        const next = await stream.next();
+        // The library reads ahead; nothing it buffered is emitted once the run is cancelled.
+        state.signal.throwIfAborted();
+        if (next.done) return next.value;
+        yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: next.value };
+      }
+    } catch (error) {
+      if (state.signal.aborted) throw error;
+      throw providerError(error, state.model.provider);
+    } finally {
+      // Closes the library's stream when we stop early, so it stops reading the provider's response.
+      await stream.return({ text: '', calls: [] });
+    }
+  }
+
+  private async *actionStep(state: RunState, turn: ModelTurn, chatId: string, runId: string): AsyncGenerator<RunEventBody> {
+    const step = state.step;
+    const byName = new Map(state.tools.map((tool) => [tool.name, tool]));
+    const outcomes = [];
+    for (const call of turn.calls) {
+      yield { type: 'tool.call', step, callId: call.callId, tool: call.tool, args: call.args };
+      const outcome = await executeTool(byName, call, { chatId, runId, signal: state.signal });
+      outcomes.push(outcome);
+      yield { type: 'tool.result', step, callId: call.callId, tool: call.tool, ok: outcome.ok, output: outcome.output };
+      const tool = byName.get(call.tool);
+      if (!outcome.ok || !tool) continue;
+      const sources = tool.sourcesOf?.(outcome.output) ?? [];
+      if (sources.length > 0) yield { type: 'sources', step, sources };
+      // A successful call passed the tool's schema, and handoff tools take a `reason`.
+      if (tool.handsOff) yield { type: 'handoff', step, reason: (call.args as { reason: string }).reason };
+    }
+    yield { type: 'step.finished', step, stepType: 'ActionStep', content: actionStepLog(turn.text, outcomes) };
+    state.messages.push(...toolMessages(turn.text, outcomes));
+  }
+
+  private unexpected(error: unknown, runId: string): AgentError {
+    this.logger.error(`run ${runId} failed unexpectedly`, error instanceof Error ? error.stack : String(error));
+    return new AgentError(AgentErrorCode.Internal, 'The run failed unexpectedly; the server log has the details');
+  }
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'string') return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  return 'cancelled';
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3GenerateResult,
+  LanguageModelV3StreamPart,
+  LanguageModelV3StreamResult,
+  LanguageModelV3Usage,
+} from '@ai-sdk/provider';
+import { readPrompt } from './builtin-prompt';
+import { decide, type Decision } from './builtin-rules';
+
+const NO_USAGE: LanguageModelV3Usage = {
+  inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+};
+
+/** Splits an answer into chunks of a few words, so clients see it stream as from a real model. */
+export function chunksOf(text: string, wordsPerChunk = 3): string[] {
+  const words = text.match(/\S+\s*/g) ?? [text];
+  const chunks: string[] = [];
+  for (let index = 0; index < words.length; index += wordsPerChunk) chunks.push(words.slice(index, index + wordsPerChunk).join(''));
+  return chunks;
+}
+
+/**
+ * The offline stand-in behind the same interface as the real providers: a rule-based, deterministic
+ * model for demos and tests. It is not an AI; see builtin-rules.ts for everything it can do.
+ */
+export class BuiltinModel implements LanguageModelV3 {
+  readonly specificationVersion = 'v3' as const;
+  readonly provider = 'builtin';
+  readonly modelId = 'builtin-rules';
+  readonly supportedUrls = {};
+
+  doGenerate(options: LanguageModelV3CallOptions): PromiseLike<LanguageModelV3GenerateResult> {
+    const decision = this.decide(options);
+    const content: LanguageModelV3Content[] =
+      decision.kind === 'text'
+        ? [{ type: 'text', text: decision.text }]
+        : [{ type: 'tool-call', toolCallId: randomUUID(), toolName: decision.name, input: JSON.stringify(decision.input) }];
+    return Promise.resolve({ content, finishReason: finishOf(decision), usage: NO_USAGE, warnings: [] });
+  }
+
+  doStream(options: LanguageModelV3CallOptions): PromiseLike<LanguageModelV3StreamResult> {
+    const parts = this.partsOf(this.decide(options));
+    const signal = options.abortSignal;
+    // Pull-based: one part per read, so a consumer that stops reading (or aborts) stops the model too.
+    const stream = new ReadableStream<LanguageModelV3StreamPart>({
+      pull(controller) {
+        const next = parts.shift();
+        if (signal?.aborted) controller.error(signal.reason);
+        else if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    return Promise.resolve({ stream });
+  }
+
+  private decide(options: LanguageModelV3CallOptions): Decision {
+    const offered = options.toolChoice?.type === 'none' ? [] : (options.tools ?? []).map((tool) => tool.name);
+    return decide(readPrompt(options.prompt), new Set(offered));
+  }
+
+  private partsOf(decision: Decision): LanguageModelV3StreamPart[] {
+    const parts: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: [] }];
+    if (decision.kind === 'text') {
+      const id = randomUUID();
+      parts.push({ type: 'text-start', id });
+      for (const delta of chunksOf(decision.text)) parts.push({ type: 'text-delta', id, delta });
+      parts.push({ type: 'text-end', id });
+    } else {
+      parts.push({ type: 'tool-call', toolCallId: randomUUID(), toolName: decision.name, input: JSON.stringify(decision.input) });
+    }
+    parts.push({ type: 'finish', finishReason: finishOf(decision), usage: NO_USAGE });
+    return parts;
+  }
+}
+
+function finishOf(decision: Decision): LanguageModelV3GenerateResult['finishReason'] {
+  return { unified: decision.kind === 'text' ? 'stop' : 'tool-calls', raw: undefined };
+}

@@ -1,0 +1,80 @@
+import { evaluate, findExpression, formatNumber } from '../../tools/calculator/arithmetic';
+import { FINAL_ANSWER_INSTRUCTION, PLANNING_INSTRUCTION } from '../instructions';
+import { answerFrom } from './builtin-answers';
+import type { PromptView } from './builtin-prompt';
+
+export type Decision = { kind: 'text'; text: string } | { kind: 'tool'; name: string; input: Record<string, unknown> };
+
+type Intent =
+  | { kind: 'handoff' }
+  | { kind: 'arithmetic'; expression: string }
+  | { kind: 'contacts'; query?: string }
+  | { kind: 'time' }
+  | { kind: 'greeting' }
+  | { kind: 'question'; query: string };
+
+const HANDOFF = /\b(human|person|operator|real (?:person|agent)|representative|someone real|agent please)\b/i;
+const CONTACTS = /\bcontacts?\b/i;
+const TIME = /\b(what time|current time|time is it|today'?s date|what day)\b/i;
+const GREETING = /^\s*(hi|hello|hey|good (?:morning|afternoon|evening))\b[\s!.,]*$/i;
+const CONTACT_FILLER = new Set(['get', 'all', 'list', 'show', 'me', 'find', 'search', 'look', 'up', 'for', 'the', 'a', 'my', 'named', 'called', 'contact', 'contacts', 'please', 'of', 'with', 'who', 'is']);
+
+export function intentOf(request: string): Intent {
+  if (HANDOFF.test(request) && /\b(talk|speak|chat|connect|transfer|want|need|get)\b/i.test(request)) return { kind: 'handoff' };
+  const expression = findExpression(request);
+  if (expression) return { kind: 'arithmetic', expression };
+  if (CONTACTS.test(request)) {
+    const words = request.toLowerCase().replace(/[^\p{L}\p{N}@.\s-]/gu, ' ').split(/\s+/).filter((word) => word && !CONTACT_FILLER.has(word));
+    return words.length > 0 ? { kind: 'contacts', query: words.join(' ') } : { kind: 'contacts' };
+  }
+  if (TIME.test(request)) return { kind: 'time' };
+  if (GREETING.test(request)) return { kind: 'greeting' };
+  return { kind: 'question', query: request };
+}
+
+/**
+ * The built-in model's whole mind: deterministic rules from the prompt to a tool call or an answer.
+ * It answers from this turn's observations once it has any, and falls back to the knowledge base.
+ */
+export function decide(view: PromptView, tools: ReadonlySet<string>): Decision {
+  const intent = intentOf(view.request);
+  if (view.system.includes(PLANNING_INSTRUCTION)) return { kind: 'text', text: planFor(intent) };
+  if (view.observations.length > 0 || view.system.includes(FINAL_ANSWER_INSTRUCTION)) {
+    return { kind: 'text', text: answerFrom(view.observations) };
+  }
+  switch (intent.kind) {
+    case 'handoff':
+      if (tools.has('request_handoff')) return tool('request_handoff', { reason: `The user asked: "${view.request}"` });
+      return text('I cannot reach a human colleague from here, but I am happy to help myself.');
+    case 'arithmetic':
+      if (tools.has('calculator')) return tool('calculator', { expression: intent.expression });
+      return text(`${intent.expression} = ${formatNumber(evaluate(intent.expression))}`);
+    case 'contacts':
+      if (tools.has('contacts')) return tool('contacts', intent.query ? { query: intent.query } : {});
+      break;
+    case 'time':
+      if (tools.has('current_time')) return tool('current_time', {});
+      break;
+    case 'greeting':
+      return text('Hello! I can do arithmetic, look up contacts, search the help centre, or find you a human colleague.');
+    case 'question':
+      if (tools.has('knowledge_search')) return tool('knowledge_search', { query: intent.query });
+      break;
+  }
+  return text('I am the built-in demo model and have no rule for that. Configure a real model provider for open questions.');
+}
+
+function planFor(intent: Intent): string {
+  const steps: Record<Intent['kind'], string> = {
+    handoff: '1. Hand the conversation to a human operator with request_handoff.\n2. Tell the user someone will reply.',
+    arithmetic: '1. Evaluate the expression with the calculator.\n2. Give the result.',
+    contacts: '1. Look the people up with the contacts tool.\n2. List what I found.',
+    time: '1. Ask current_time for the date and time.\n2. Tell the user.',
+    greeting: '1. Greet the user and say what I can do.',
+    question: '1. Search the knowledge base for the question.\n2. Answer from the passages found and cite their titles.',
+  };
+  return `Plan:\n${steps[intent.kind]}`;
+}
+
+const text = (value: string): Decision => ({ kind: 'text', text: value });
+const tool = (name: string, input: Record<string, unknown>): Decision => ({ kind: 'tool', name, input });

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModel } from 'ai';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import type { AgentDefinition } from '../agent-definition';
+import { BuiltinModel } from './builtin/builtin-model';
+
+export interface ResolvedModel {
+  model: LanguageModel;
+  /** The provider's name, for error messages and logs. */
+  provider: string;
+  maxRetries: number;
+}
+
+/** The only place that knows which LLM provider answers; everything above sees a LanguageModel. */
+@Injectable()
+export class ModelProvider {
+  private readonly builtin = new BuiltinModel();
+  private readonly cache = new Map<string, LanguageModel>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  forAgent(agent: AgentDefinition): ResolvedModel {
+    const settings = this.config.model;
+    if (settings.provider === 'builtin' || agent.model === 'builtin') {
+      return { model: this.builtin, provider: 'builtin', maxRetries: 0 };
+    }
+    const name = agent.model ?? settings.name;
+    const key = `${settings.provider}:${name}`;
+    let model = this.cache.get(key);
+    if (!model) {
+      model = this.create(settings.provider, name, settings.baseUrl, settings.apiKey);
+      this.cache.set(key, model);
+    }
+    return { model, provider: settings.provider, maxRetries: settings.maxRetries };
+  }
+
+  private create(provider: 'openai' | 'anthropic' | 'openai-compatible', name: string, baseURL?: string, apiKey?: string): LanguageModel {
+    switch (provider) {
+      case 'openai':
+        // Chat Completions rather than the Responses API: it is what OpenAI-compatible proxies also speak.
+        return createOpenAI({ apiKey, baseURL }).chat(name);
+      case 'anthropic':
+        return createAnthropic({ apiKey, baseURL })(name);
+      case 'openai-compatible':
+        return createOpenAICompatible({ name: 'openai-compatible', baseURL: baseURL!, apiKey, includeUsage: true })(name);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { STATUS_CODES } from 'node:http';
+import {
+  APICallError,
+  EmptyResponseBodyError,
+  InvalidResponseDataError,
+  JSONParseError,
+  TypeValidationError,
+} from '@ai-sdk/provider';
+import { RetryError } from 'ai';
+import { AgentError, AgentErrorCode } from '../agent.error';
+
+/**
+ * Turns whatever the LLM library threw into a message a client may read: which provider, which status,
+ * what it means. Never a stack trace, never the request body (it holds the conversation).
+ */
+export function providerError(error: unknown, provider: string): AgentError {
+  if (error instanceof AgentError) return error;
+  if (RetryError.isInstance(error)) {
+    const mapped = providerError(error.lastError, provider);
+    return new AgentError(mapped.code, `${mapped.message} (gave up after ${error.errors.length} attempts)`);
+  }
+  if (APICallError.isInstance(error)) return fromApiCall(error, provider);
+  if (
+    JSONParseError.isInstance(error) ||
+    TypeValidationError.isInstance(error) ||
+    InvalidResponseDataError.isInstance(error) ||
+    EmptyResponseBodyError.isInstance(error)
+  ) {
+    return new AgentError(AgentErrorCode.MalformedResponse, `The ${provider} provider sent a response that could not be understood`);
+  }
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return new AgentError(AgentErrorCode.ProviderTimeout, `The ${provider} provider did not answer in time`);
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new AgentError(AgentErrorCode.Internal, `The ${provider} model call failed: ${detail}`);
+}
+
+function fromApiCall(error: APICallError, provider: string): AgentError {
+  const status = error.statusCode;
+  if (status === undefined) {
+    return new AgentError(AgentErrorCode.ProviderUnreachable, `Could not reach the ${provider} provider at ${origin(error.url)}: ${networkCause(error)}`);
+  }
+  const said = `The ${provider} provider answered ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
+  if (status === 401 || status === 403) {
+    return new AgentError(AgentErrorCode.ProviderUnauthorized, `${said}: check MODEL_API_KEY`);
+  }
+  if (status === 429) return new AgentError(AgentErrorCode.ProviderRateLimited, `${said}: rate limited, try again later`);
+  if (status >= 500) return new AgentError(AgentErrorCode.ProviderUnavailable, `${said}: the provider is failing`);
+  return new AgentError(AgentErrorCode.ProviderRejected, `${said}: ${error.message}`);
+}
+
+// fetch wraps the socket error ("fetch failed" → ECONNREFUSED); the innermost code says what happened.
+function networkCause(error: unknown): string {
+  let cause: unknown = error;
+  let found = 'network error';
+  while (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') found = code;
+    cause = cause.cause;
+  }
+  return found;
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'its configured URL';
+  }
+}

@@ -1,0 +1,45 @@
+/** The step kinds of the smolagents vocabulary that every protocol speaks. */
+export type StepType = 'PlanningStep' | 'ActionStep' | 'FinalAnswerStep';
+
+export interface Source {
+  id: string;
+  title: string;
+}
+
+export interface RunFailure {
+  code: string;
+  message: string;
+}
+
+/** What happened, without the envelope. One union so adapters can switch over it exhaustively. */
+export type RunEventBody =
+  | { type: 'run.started'; agentId: string; input: string }
+  /** `planning` steps produce a plan, not an answer; protocols that show only answers skip their text. */
+  | { type: 'step.started'; step: number; planning: boolean }
+  /** `index` runs across the whole run (0, 1, 2, …), so a turn's chunks can be numbered from it. */
+  | { type: 'text.delta'; step: number; index: number; delta: string }
+  | { type: 'tool.call'; step: number; callId: string; tool: string; args: unknown }
+  | { type: 'tool.result'; step: number; callId: string; tool: string; ok: boolean; output: unknown }
+  | { type: 'sources'; step: number; sources: Source[] }
+  | { type: 'input.requested'; step: number; requestId: string; payload: unknown }
+  | { type: 'notify'; step: number; payload: unknown }
+  | { type: 'handoff'; step: number; reason: string }
+  | { type: 'step.finished'; step: number; stepType: StepType; content: string }
+  | { type: 'run.finished'; answer: string }
+  | { type: 'run.failed'; error: RunFailure }
+  | { type: 'run.cancelled'; reason: string };
+
+export interface RunEnvelope {
+  chatId: string;
+  runId: string;
+  /** 1, 2, 3, … within the run, in emission order. */
+  seq: number;
+  /** ISO 8601 UTC. */
+  at: string;
+}
+
+export type RunEvent = RunEnvelope & RunEventBody;
+
+export type RunEventType = RunEventBody['type'];
+
+export const TERMINAL_EVENTS: ReadonlySet<RunEventType> = new Set(['run.finished', 'run.failed', 'run.cancelled']);
