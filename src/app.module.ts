@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AgentModule } from './agent/agent.module';
 import { AuthModule } from './auth/auth.module';
+import { AgentRunModule } from './chat/agent-run.module';
+import { ChatModule } from './chat/chat.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -19,6 +21,8 @@ export class AppModule {
         HealthModule,
         HistoryModule,
         AgentModule.forRoot(),
+        ChatModule,
+        AgentRunModule,
       ],
     };
   }

@@ -25,6 +25,8 @@ export class AgentModule {
   static forRoot(options: AgentModuleOptions = {}): DynamicModule {
     return {
       module: AgentModule,
+      // One engine for every protocol module, so it is registered once, app-wide.
+      global: true,
       providers: [
         ContactsRepository,
         KnowledgeRepository,

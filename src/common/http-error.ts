@@ -1,5 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
+import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import type { ErrorResponse } from './error-response.dto';
 
 export interface HttpError {
@@ -16,6 +18,8 @@ export function toHttpError(error: unknown): HttpError {
       status === 401 ? { 'WWW-Authenticate': `Bearer error="invalid_token"` } : {};
     return { status, headers, body: { statusCode: status, code: error.code, message: error.message } };
   }
+  if (error instanceof ChatError) return coded(chatStatus(error.code), error);
+  if (error instanceof AgentError) return coded(agentStatus(error.code), error);
   if (error instanceof HttpException) return fromHttpException(error);
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -40,6 +44,44 @@ function authStatus(code: AuthErrorCode): number {
       return HttpStatus.FORBIDDEN;
     case AuthErrorCode.KeysUnavailable:
       return HttpStatus.SERVICE_UNAVAILABLE;
+  }
+}
+
+function coded(status: number, error: ChatError | AgentError): HttpError {
+  return { status, headers: {}, body: { statusCode: status, code: error.code, message: error.message } };
+}
+
+function chatStatus(code: ChatErrorCode): number {
+  switch (code) {
+    case ChatErrorCode.InvalidChatId:
+    case ChatErrorCode.InvalidMessage:
+      return HttpStatus.BAD_REQUEST;
+    case ChatErrorCode.Forbidden:
+      return HttpStatus.FORBIDDEN;
+    case ChatErrorCode.NotFound:
+      return HttpStatus.NOT_FOUND;
+    case ChatErrorCode.Busy:
+    case ChatErrorCode.Interrupted:
+      return HttpStatus.CONFLICT;
+  }
+}
+
+function agentStatus(code: AgentErrorCode): number {
+  switch (code) {
+    case AgentErrorCode.UnknownAgent:
+      return HttpStatus.BAD_REQUEST;
+    case AgentErrorCode.ProviderUnauthorized:
+    case AgentErrorCode.ProviderRateLimited:
+    case AgentErrorCode.ProviderUnavailable:
+    case AgentErrorCode.ProviderRejected:
+    case AgentErrorCode.ProviderUnreachable:
+    case AgentErrorCode.MalformedResponse:
+      return HttpStatus.BAD_GATEWAY;
+    case AgentErrorCode.ProviderTimeout:
+    case AgentErrorCode.RunTimeout:
+      return HttpStatus.GATEWAY_TIMEOUT;
+    case AgentErrorCode.Internal:
+      return HttpStatus.INTERNAL_SERVER_ERROR;
   }
 }
 

@@ -33,6 +33,14 @@ export interface AppConfig {
   ws: { maxPayloadBytes: number; heartbeatIntervalMs: number; allowedOrigins: string[] | null };
   model: ModelConfig;
   run: { timeoutMs: number };
+  chat: {
+    /** What a `client` message does while the chat already runs one. */
+    busyPolicy: Environment['CHAT_BUSY_POLICY'];
+    /** What happens to a chat's runs when its last socket goes away. */
+    disconnectPolicy: Environment['CHAT_DISCONNECT_POLICY'];
+    /** Earlier turns given to the model as context. */
+    memoryTurns: number;
+  };
   log: { level: Environment['LOG_LEVEL'] };
 }
 
@@ -70,6 +78,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     model: modelConfig(env),
     run: { timeoutMs: env.RUN_TIMEOUT_MS },
+    chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
     log: { level: env.LOG_LEVEL },
   };
 }

@@ -37,6 +37,8 @@ const blankToUndefined = ({ value }: { value: unknown }) =>
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const MODEL_PROVIDERS = ['builtin', 'openai', 'anthropic', 'openai-compatible'] as const;
+export const BUSY_POLICIES = ['enqueue', 'reject', 'interrupt'] as const;
+export const DISCONNECT_POLICIES = ['finish', 'cancel'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
 /**
@@ -145,6 +147,17 @@ export class Environment {
 
   @IntRange(1000, 3600000)
   RUN_TIMEOUT_MS = 120000;
+
+  @Transform(blankToUndefined)
+  @IsIn(BUSY_POLICIES, { message: `CHAT_BUSY_POLICY must be one of: ${BUSY_POLICIES.join(', ')}` })
+  CHAT_BUSY_POLICY: (typeof BUSY_POLICIES)[number] = 'enqueue';
+
+  @Transform(blankToUndefined)
+  @IsIn(DISCONNECT_POLICIES, { message: `CHAT_DISCONNECT_POLICY must be one of: ${DISCONNECT_POLICIES.join(', ')}` })
+  CHAT_DISCONNECT_POLICY: (typeof DISCONNECT_POLICIES)[number] = 'finish';
+
+  @IntRange(0, 200)
+  CHAT_MEMORY_TURNS = 20;
 
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })

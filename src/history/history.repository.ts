@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
 import { ChatEvent } from './chat-event.entity';
 import { Chat } from './chat.entity';
 
@@ -81,6 +81,26 @@ export class HistoryRepository {
   async list(chatId: string, options: { limit: number; beforeSeq?: number }): Promise<StoredChatEvent[]> {
     const rows = await this.db.getRepository(ChatEvent).find({
       where: { chatId, ...(options.beforeSeq !== undefined ? { seq: LessThan(options.beforeSeq) } : {}) },
+      order: { seq: 'DESC' },
+      take: options.limit,
+    });
+    return rows.reverse().map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown }));
+  }
+
+  /**
+   * Like `list`, but only events of the given types, so a page holds `limit` of them however many other
+   * entries sit between. It filters while walking the (chat_id, seq) key backwards: cheap while the wanted
+   * types are most of the log, as history items are.
+   */
+  async listOfTypes(
+    chatId: string,
+    types: readonly string[],
+    options: { limit: number; beforeSeq?: number },
+  ): Promise<StoredChatEvent[]> {
+    // `IN ()` is not valid SQL everywhere; no types means no events.
+    if (types.length === 0) return [];
+    const rows = await this.db.getRepository(ChatEvent).find({
+      where: { chatId, type: In([...types]), ...(options.beforeSeq !== undefined ? { seq: LessThan(options.beforeSeq) } : {}) },
       order: { seq: 'DESC' },
       take: options.limit,
     });

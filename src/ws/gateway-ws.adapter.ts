@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { NotFoundException, type INestApplicationContext } from '@nestjs/common';
+import { NotFoundException, type INestApplicationContext, type Type } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { match, type MatchFunction } from 'path-to-regexp';
@@ -14,6 +14,7 @@ import { startHeartbeat } from './heartbeat';
 import { rejectUpgrade } from './upgrade-rejection';
 import { attachConnection } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
+import type { WsUpgradeCheck } from './ws-upgrade-check';
 import { parseFrame, unknownTypeFrame, WS_INVALID_FRAME } from './ws-message';
 
 export interface GatewayWsOptions {
@@ -29,6 +30,7 @@ interface Route {
   pattern: string;
   matches: MatchFunction<Record<string, string>>;
   server: WebSocketServer;
+  check?: Type<WsUpgradeCheck>;
 }
 
 const GOING_AWAY = 1001;
@@ -43,7 +45,7 @@ export class GatewayWsAdapter extends WsAdapter {
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
 
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly options: GatewayWsOptions,
   ) {
     super(app, { messageParser: parseFrame });
@@ -51,8 +53,11 @@ export class GatewayWsAdapter extends WsAdapter {
     this.listenForUpgrades(this.httpServer as Server);
   }
 
-  override create(port: number, options: Record<string, unknown> & { path?: string } = {}): WebSocketServer {
-    const { path, server: _ignored, namespace: _namespace, ...wsOptions } = options;
+  override create(
+    port: number,
+    options: Record<string, unknown> & { path?: string; upgradeCheck?: Type<WsUpgradeCheck> } = {},
+  ): WebSocketServer {
+    const { path, upgradeCheck, server: _ignored, namespace: _namespace, ...wsOptions } = options;
     if (port !== 0) throw new Error('Gateways share the HTTP port; declare them without a port');
     if (!path) throw new Error('Every gateway needs a path');
     const server = new WebSocketServer({
@@ -67,7 +72,7 @@ export class GatewayWsAdapter extends WsAdapter {
       socket.on('error', (error) => this.options.logger.warn({ err: error, path }, 'WebSocket client error')),
     );
     startHeartbeat(server, this.options.heartbeatIntervalMs);
-    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server });
+    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server, check: upgradeCheck });
     return server;
   }
 
@@ -124,7 +129,9 @@ export class GatewayWsAdapter extends WsAdapter {
       const user = await this.options.handshake.authenticate(req, url);
       const found = this.route(url.pathname);
       if (!found) throw new NotFoundException(`No WebSocket endpoint at ${url.pathname}`);
-      attachConnection(req, { user, params: found.params, query: url.searchParams, path: url.pathname, requestId });
+      const connection = { user, params: found.params, query: url.searchParams, path: url.pathname, requestId };
+      if (found.route.check) await this.app.get(found.route.check, { strict: false }).check(connection);
+      attachConnection(req, connection);
       found.route.server.handleUpgrade(req, socket, head, (ws) => {
         log.info({ sub: user.sub, gateway: found.route.pattern }, 'WebSocket connected');
         found.route.server.emit('connection', ws, req);

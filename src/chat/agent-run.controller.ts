@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiGatewayTimeoutResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ErrorResponse } from '../common/error-response.dto';
+import { AgentRunService } from './agent-run.service';
+import { AgentStep } from './agent-step.dto';
+import { RunAgentDto } from './run-agent.dto';
+
+@ApiTags('agent')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('agent')
+export class AgentRunController {
+  constructor(private readonly service: AgentRunService) {}
+
+  @Post('run')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Run an agent on one task, statelessly, and return its steps',
+    description:
+      'Runs the task to its end and answers with every finished step in order (plans, execution logs, the final answer). ' +
+      'Nothing is stored: no chat is created and no history is written; `chat_id` only names the run. ' +
+      'When the run fails the answer is the error alone: the steps finished before the failure are not returned. ' +
+      'Closing the connection cancels the run.',
+  })
+  @ApiOkResponse({ type: [AgentStep], description: 'The finished steps, in order; the last one is the FinalAnswerStep' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'The body broke its schema (see `details`), or `agent` is not a registered agent' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, malformed, expired or untrusted token' })
+  @ApiBadGatewayResponse({ type: ErrorResponse, description: 'The model provider failed (`model.*` codes)' })
+  @ApiGatewayTimeoutResponse({ type: ErrorResponse, description: 'The run took longer than RUN_TIMEOUT_MS (`run.timeout`)' })
+  run(@Body() body: RunAgentDto, @Res({ passthrough: true }) res: Response): Promise<AgentStep[]> {
+    return this.service.run(body, abortWhenClientLeaves(res));
+  }
+}
+
+/**
+ * Aborts when the connection closes before the answer was sent. The response's 'close' is the signal:
+ * the request's 'close' also fires as soon as its body was read, and the response's fires after a normal
+ * answer too, which `writableFinished` tells apart.
+ */
+function abortWhenClientLeaves(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort('The client closed the connection');
+  });
+  return controller.signal;
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { ModelMessage } from 'ai';
+import type { RunEvent } from '../agent/run-events';
+import type { ChatLogEntry } from '../history/chat-log';
+import { HistoryRepository, type NewChatEvent } from '../history/history.repository';
+
+type StepFinished = Extract<RunEvent, { type: 'step.finished' }>;
+type RunEnded = Extract<RunEvent, { type: 'run.finished' | 'run.failed' | 'run.cancelled' }>;
+
+// Roughly: a user message, up to two action or planning steps and the answer per turn.
+const ENTRIES_PER_TURN = 4;
+
+/** Writes a chat's turns into its event log and reads them back as the model's memory. */
+@Injectable()
+export class ChatTranscript {
+  constructor(private readonly history: HistoryRepository) {}
+
+  userMessage(chatId: string, runId: string, messageId: string, content: string): Promise<unknown> {
+    return this.write(chatId, runId, { type: 'user.message', payload: { messageId, content } });
+  }
+
+  step(event: StepFinished, messageId: string): Promise<unknown> {
+    return this.write(event.chatId, event.runId, {
+      type: 'agent.step',
+      payload: { messageId, runId: event.runId, stepType: event.stepType, content: event.content },
+    });
+  }
+
+  ended(event: RunEnded, messageId: string): Promise<unknown> {
+    const base = { messageId, runId: event.runId };
+    const payload =
+      event.type === 'run.finished'
+        ? { ...base, outcome: 'finished' as const }
+        : event.type === 'run.failed'
+          ? { ...base, outcome: 'failed' as const, error: event.error.message }
+          : { ...base, outcome: 'cancelled' as const, error: event.reason };
+    return this.write(event.chatId, event.runId, { type: 'run.ended', payload });
+  }
+
+  /** The last `turns` exchanges (user message → final answer) before the current run, oldest first. */
+  async memory(chatId: string, turns: number, currentRunId: string): Promise<ModelMessage[]> {
+    if (turns === 0) return [];
+    const events = await this.history.listOfTypes(chatId, ['user.message', 'agent.step'], { limit: turns * ENTRIES_PER_TURN });
+    const messages: ModelMessage[] = [];
+    for (const event of events) {
+      if (event.runId === currentRunId) continue;
+      const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
+      if (entry.type === 'user.message') messages.push({ role: 'user', content: entry.payload.content });
+      if (entry.type === 'agent.step' && entry.payload.stepType === 'FinalAnswerStep') {
+        messages.push({ role: 'assistant', content: entry.payload.content });
+      }
+    }
+    return messages.slice(-turns * 2);
+  }
+
+  private write(chatId: string, runId: string, entry: ChatLogEntry): Promise<unknown> {
+    const event: NewChatEvent = { type: entry.type, runId, payload: entry.payload };
+    return this.history.append(chatId, [event]);
+  }
+}

@@ -1,0 +1,12 @@
+import type { StepType } from '../agent/run-events';
+
+/**
+ * What a chat's event log holds, per entry type. History, replay and audit read these; token deltas are
+ * never stored (they are per-token work and the steps carry the same text).
+ */
+export type ChatLogEntry =
+  | { type: 'user.message'; payload: { messageId: string; content: string } }
+  | { type: 'agent.step'; payload: { messageId: string; runId: string; stepType: StepType; content: string } }
+  | { type: 'run.ended'; payload: { messageId: string; runId: string; outcome: 'finished' | 'failed' | 'cancelled'; error?: string } };
+
+export type ChatLogType = ChatLogEntry['type'];

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { assertChatId, ChatError, ChatErrorCode } from '../chat/chat.error';
+import type { ChatLogEntry, ChatLogType } from './chat-log';
+import type { HistoryEntry } from './history-entry.dto';
+import { HistoryRepository, type StoredChatEvent } from './history.repository';
+
+/** The log entry types that are history items; others (run.ended, …) are bookkeeping and never shown. */
+const HISTORY_TYPES = ['user.message', 'agent.step'] as const satisfies readonly ChatLogType[];
+type HistoryLogEntry = Extract<ChatLogEntry, { type: (typeof HISTORY_TYPES)[number] }>;
+
+export interface HistoryPageRequest {
+  limit: number;
+  before?: number;
+}
+
+export interface HistoryPage {
+  /** Oldest first. */
+  items: HistoryEntry[];
+  /** The `before` cursor for the next older page; null on the last page. */
+  nextBefore: number | null;
+}
+
+@Injectable()
+export class HistoryService {
+  constructor(private readonly history: HistoryRepository) {}
+
+  /** The newest `limit` history items of a chat the caller owns, before the cursor when given. */
+  async page(callerSub: string, chatId: string, request: HistoryPageRequest): Promise<HistoryPage> {
+    assertChatId(chatId);
+    // Unknown and foreign chats fail alike, so a caller cannot probe which ids exist.
+    if ((await this.history.findOwner(chatId)) !== callerSub) {
+      throw new ChatError(ChatErrorCode.NotFound, 'No chat with this id');
+    }
+    // One row more than asked tells whether an older page exists without a second query.
+    const rows = await this.history.listOfTypes(chatId, HISTORY_TYPES, { limit: request.limit + 1, beforeSeq: request.before });
+    const hasOlder = rows.length > request.limit;
+    const page = hasOlder ? rows.slice(1) : rows;
+    return { items: page.map(toEntry), nextBefore: hasOlder ? page[0]!.seq : null };
+  }
+}
+
+function toEntry(event: StoredChatEvent): HistoryEntry {
+  // The log is written only through ChatLogEntry-typed code, and listOfTypes returned only these types.
+  const entry = { type: event.type, payload: event.payload } as HistoryLogEntry;
+  const timestamp = event.createdAt.toISOString();
+  switch (entry.type) {
+    case 'user.message':
+      return { role: 'user', content: entry.payload.content, step_type: null, timestamp };
+    case 'agent.step':
+      return { role: 'agent', content: entry.payload.content, step_type: entry.payload.stepType, timestamp };
+  }
+}
