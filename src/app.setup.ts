@@ -6,23 +6,23 @@ import type { AppConfig } from './config/app-config';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createRequestLogger } from './logging/request-logger';
 import { GatewayWsAdapter } from './ws/gateway-ws.adapter';
+import { LegacyPorts } from './ws/legacy-ports';
 import { WsHandshake } from './ws/ws-handshake';
 
 /** Everything main.ts and the e2e tests both need on top of the module graph, so tests run the real thing. */
-export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): void {
+export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): GatewayWsAdapter {
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(createRequestLogger(logger));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());
-  app.useWebSocketAdapter(
-    new GatewayWsAdapter(app, {
-      handshake: new WsHandshake(app.get(TokenVerifier), config.ws.allowedOrigins),
-      maxPayloadBytes: config.ws.maxPayloadBytes,
-      heartbeatIntervalMs: config.ws.heartbeatIntervalMs,
-      closeGraceMs: Math.min(config.http.shutdownTimeoutMs, 5000),
-      logger: logger.child({ context: 'WebSocket' }),
-    }),
-  );
+  const adapter = new GatewayWsAdapter(app, {
+    handshake: new WsHandshake(app.get(TokenVerifier), config.ws.allowedOrigins),
+    maxPayloadBytes: config.ws.maxPayloadBytes,
+    heartbeatIntervalMs: config.ws.heartbeatIntervalMs,
+    closeGraceMs: Math.min(config.http.shutdownTimeoutMs, 5000),
+    logger: logger.child({ context: 'WebSocket' }),
+  });
+  app.useWebSocketAdapter(adapter);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,4 +33,11 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return adapter;
+}
+
+/** Listens on PORT, then on any configured legacy ports; returns the legacy ports actually bound. */
+export async function startListening(app: INestApplication, config: AppConfig, adapter: GatewayWsAdapter, port = config.http.port): Promise<number[]> {
+  await app.listen(port, config.http.host);
+  return app.get(LegacyPorts).open(app, adapter);
 }

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, startListening } from './app.setup';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { createLogger } from './logging/logger';
 import { PinoNestLogger } from './logging/pino-nest-logger';
@@ -15,8 +15,8 @@ async function bootstrap(config: AppConfig, logger: Logger): Promise<void> {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  configureApp(app, config, logger);
-  await app.listen(config.http.port, config.http.host);
+  const legacy = await startListening(app, config, configureApp(app, config, logger));
+  if (legacy.length > 0) logger.info({ ports: legacy }, 'Also listening on the legacy ports');
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info({ url: `http://${config.http.host}:${port}`, port, database: config.database.type }, 'Agent Gateway is listening');
 

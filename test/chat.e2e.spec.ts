@@ -77,12 +77,12 @@ describe.each(databaseKinds.map((kind) => [kind.name, kind] as const))('chat ste
   });
 });
 
-describe('chat step stream: refusals and bad input', () => {
+describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind.name, kind] as const))('chat step stream refusals and bad input on %s', (_name, database) => {
   let t: TestApp;
   const open = (chatId: string) => TestSocket.open(`${t.wsUrl}/chat/${chatId}`, bearer('alice'));
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { WS_MAX_PAYLOAD_BYTES: '4096' } });
+    t = await startTestApp({ database, env: { WS_MAX_PAYLOAD_BYTES: '4096' } });
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunner } from '../src/agent/engine/agent-runner';
+import { freePort } from './support/free-port';
 import { OpenAiCompatibleServer } from './support/openai-compatible-server';
 import { collect, ofType, ONE_TOOL_STEP_TURN, outline } from './support/run-events';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -136,7 +136,7 @@ describe.each(['openai-compatible', 'openai'])('the engine against a real OpenAI
 
 describe('an unreachable provider', () => {
   it('fails with model.unreachable naming where it tried', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const t = await startTestApp({
       env: { MODEL_PROVIDER: 'openai-compatible', MODEL_BASE_URL: `http://127.0.0.1:${port}/v1`, MODEL_NAME: 'm', MODEL_MAX_RETRIES: '0' },
     });
@@ -152,11 +152,3 @@ describe('an unreachable provider', () => {
   });
 });
 
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -15,7 +15,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('has working defaults: SQLite under ./data, port 8000, HS256 with a generated development key', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8000, shutdownTimeoutMs: 10000 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8000, shutdownTimeoutMs: 10000, legacyPorts: [] });
     expect(config.database).toEqual({ type: 'sqlite', path: resolve('data/gateway.sqlite') });
     expect(config.auth).toMatchObject({ mode: 'secret', secret: undefined, rolesClaim: 'roles', clockToleranceS: 30 });
     expect(config.ws).toEqual({ maxPayloadBytes: 65536, heartbeatIntervalMs: 30000, allowedOrigins: null });

@@ -26,7 +26,13 @@ export type ModelConfig =
 
 export interface AppConfig {
   env: Environment['NODE_ENV'];
-  http: { host: string; port: number; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    shutdownTimeoutMs: number;
+    /** The seed deployment's separate ports (WS 8765, history 8000, REST 8001), each serving everything. */
+    legacyPorts: number[];
+  };
   dataDir: string;
   database: DatabaseConfig;
   auth: AuthConfig;
@@ -67,7 +73,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   const dataDir = resolve(env.DATA_DIR);
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, legacyPorts: legacyPorts(env) },
     dataDir,
     database: databaseConfig(env, dataDir),
     auth: authConfig(env),
@@ -113,6 +119,11 @@ function modelConfig(env: Environment): ModelConfig {
   if (env.MODEL_PROVIDER === 'builtin') return { provider: 'builtin', maxRetries };
   const name = env.MODEL_NAME ?? (env.MODEL_PROVIDER === 'openai-compatible' ? '' : DEFAULT_MODEL_NAMES[env.MODEL_PROVIDER]);
   return { provider: env.MODEL_PROVIDER, name, baseUrl: env.MODEL_BASE_URL, apiKey: env.MODEL_API_KEY, maxRetries };
+}
+
+function legacyPorts(env: Environment): number[] {
+  const ports = [env.CHAT_WS_PORT, env.HISTORY_PORT, env.REST_PORT].filter((port): port is number => port !== undefined);
+  return [...new Set(ports)].filter((port) => port !== env.PORT);
 }
 
 function databaseConfig(env: Environment, dataDir: string): DatabaseConfig {

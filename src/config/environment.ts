@@ -22,10 +22,11 @@ const toList = ({ value }: { value: unknown }) =>
         .filter((item) => item.length > 0)
     : value;
 /** An integer variable within bounds; the message names the variable and the range it expects. */
-function IntRange(min: number, max: number): PropertyDecorator {
+function IntRange(min: number, max: number, { optional = false } = {}): PropertyDecorator {
   return (target, key) => {
     const message = `${String(key)} must be an integer from ${min} to ${max}`;
     Transform(toInt)(target, key);
+    if (optional) IsOptional()(target, key);
     IsInt({ message })(target, key);
     Min(min, { message })(target, key);
     Max(max, { message })(target, key);
@@ -147,6 +148,15 @@ export class Environment {
 
   @IntRange(1000, 3600000)
   RUN_TIMEOUT_MS = 120000;
+
+  @IntRange(1, 65535, { optional: true })
+  CHAT_WS_PORT?: number;
+
+  @IntRange(1, 65535, { optional: true })
+  HISTORY_PORT?: number;
+
+  @IntRange(1, 65535, { optional: true })
+  REST_PORT?: number;
 
   @Transform(blankToUndefined)
   @IsIn(BUSY_POLICIES, { message: `CHAT_BUSY_POLICY must be one of: ${BUSY_POLICIES.join(', ')}` })

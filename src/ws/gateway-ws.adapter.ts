@@ -112,7 +112,8 @@ export class GatewayWsAdapter extends WsAdapter {
     return Promise.resolve();
   }
 
-  private listenForUpgrades(httpServer: Server): void {
+  /** Serves the gateways' upgrades on another HTTP server too (the optional legacy ports). */
+  listenForUpgrades(httpServer: Server): void {
     if (this.attached.has(httpServer)) return;
     const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head);
     httpServer.on('upgrade', listener);

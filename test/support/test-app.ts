@@ -7,7 +7,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { pino } from 'pino';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, startListening } from '../../src/app.setup';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { sqlite, type DatabaseKind, type TestDatabase } from './databases';
 import { TEST_SECRET } from './tokens';
@@ -17,6 +17,8 @@ export interface TestApp {
   config: AppConfig;
   httpUrl: string;
   wsUrl: string;
+  /** The legacy ports bound, when the env asked for them. */
+  legacyPorts: number[];
   close(): Promise<void>;
 }
 
@@ -42,14 +44,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  configureApp(app, config, pino({ level: 'silent' }));
-  await app.listen(0, '127.0.0.1');
+  const legacyPorts = await startListening(app, config, configureApp(app, config, pino({ level: 'silent' })), 0);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,
     config,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
+    legacyPorts,
     async close() {
       await app.close();
       await database.drop();
