@@ -1,4 +1,3 @@
-import type { AuthUser } from '../auth/auth-user';
 import type { ChatServerFrame } from './chat.protocol';
 
 /** A socket's side of a chat: where frames go, and whether it asked for token deltas. */
@@ -10,8 +9,6 @@ export interface ChatSink {
 export interface ChatJob {
   messageId: string;
   content: string;
-  user: AuthUser;
-  origin: ChatSink;
   controller: AbortController;
 }
 

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
-import type { AuthUser } from '../auth/auth-user';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
 import type { ChatSink } from './chat-lane';
@@ -11,7 +10,6 @@ import { ChatService } from './chat.service';
 
 interface ChatSocket {
   chatId: string;
-  user: AuthUser;
   sink: ChatSink;
 }
 
@@ -23,7 +21,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   constructor(private readonly chats: ChatService) {}
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
-    const { params, query, user } = connectionOf(request);
+    const { params, query } = connectionOf(request);
     const sink: ChatSink = {
       streaming: query.get('stream') === '1',
       send: (frame: ChatServerFrame) => {
@@ -31,7 +29,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       },
     };
     const chatId = params.chatId!;
-    this.sockets.set(client, { chatId, user, sink });
+    this.sockets.set(client, { chatId, sink });
     this.chats.join(chatId, sink);
   }
 
@@ -70,7 +68,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     } else if (frame.type === 'cancel') {
       this.chats.cancel(socket.chatId, socket.sink, frame.message_id);
     } else {
-      this.chats.submit(socket.chatId, socket.user, socket.sink, frame.message_id, frame.message);
+      this.chats.submit(socket.chatId, socket.sink, frame.message_id, frame.message);
     }
   }
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AgentRunner } from '../agent/engine/agent-runner';
 import type { RunEvent } from '../agent/run-events';
-import type { AuthUser } from '../auth/auth-user';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChatTranscript } from './chat-transcript';
 import { ChatLane, type ChatJob, type ChatSink } from './chat-lane';
@@ -38,9 +37,9 @@ export class ChatService implements BeforeApplicationShutdown {
     this.release(lane);
   }
 
-  submit(chatId: string, user: AuthUser, origin: ChatSink, messageId: string, content: string): void {
+  submit(chatId: string, origin: ChatSink, messageId: string, content: string): void {
     const lane = this.lane(chatId);
-    const job: ChatJob = { messageId, content, user, origin, controller: new AbortController() };
+    const job: ChatJob = { messageId, content, controller: new AbortController() };
     if (lane.active) {
       const policy = this.config.chat.busyPolicy;
       if (policy === 'reject') {
