@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HistoryRepository } from '../src/history/history.repository';
-import { OpenAiCompatibleServer } from './support/openai-compatible-server';
+import { useScriptedModel } from './support/scripted-model';
 import { startTestApp, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
 
@@ -123,47 +123,24 @@ describe('POST /agent/run with the built-in model', () => {
 });
 
 describe('POST /agent/run against an OpenAI-compatible provider', () => {
-  const server = new OpenAiCompatibleServer({ apiKey: API_KEY });
-  let t: TestApp;
-
-  beforeAll(async () => {
-    await server.start();
-    t = await startTestApp({
-      env: {
-        MODEL_PROVIDER: 'openai-compatible',
-        MODEL_BASE_URL: server.baseUrl,
-        MODEL_NAME: 'test-model',
-        MODEL_API_KEY: API_KEY,
-        MODEL_MAX_RETRIES: '0',
-        // Far beyond the tests, so an aborted model request can only come from the client leaving.
-        RUN_TIMEOUT_MS: '60000',
-      },
-    });
-  });
-  afterEach(() => {
-    expect(server.pending(), 'every scripted reply was used').toBe(0);
-    server.reset();
-  });
-  afterAll(async () => {
-    await t.close();
-    await server.stop();
-  });
+  // RUN_TIMEOUT_MS far beyond the tests, so an aborted model request can only come from the client leaving.
+  const { app, model: server } = useScriptedModel({ apiKey: API_KEY, env: { RUN_TIMEOUT_MS: '60000' } });
 
   it('maps a provider failure to 502 with its code, without the steps finished before it', async () => {
     server.enqueue({ kind: 'tool_calls', calls: [{ name: 'contacts', arguments: {} }] }, { kind: 'status', status: 401 });
-    const res = await postRun(t, { chat_id: 'chat_id47', task: 'get all contacts' });
+    const res = await postRun(app(), { chat_id: 'chat_id47', task: 'get all contacts' });
     expect(res.status).toBe(502);
     const error = (await res.json()) as ErrorBody & { requestId: string };
     expect(error).toMatchObject({ statusCode: 502, code: 'model.unauthorized', message: expect.stringMatching(/answered 401 Unauthorized/) as string });
     expect(Object.keys(error).sort()).toEqual(['code', 'message', 'requestId', 'statusCode']);
     expect(server.requests).toHaveLength(2);
-    expect(await countRows(t, 'chats')).toBe(0);
+    expect(await countRows(app(), 'chats')).toBe(0);
   });
 
   it('cancels the run, and its model request, when the client disconnects', async () => {
     server.enqueue({ kind: 'hang', chunks: ['Thinking '] });
     const client = new AbortController();
-    const pending = postRun(t, { task: 'hello' }, { signal: client.signal });
+    const pending = postRun(app(), { task: 'hello' }, { signal: client.signal });
     await vi.waitFor(() => expect(server.requests).toHaveLength(1));
     client.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
@@ -172,23 +149,11 @@ describe('POST /agent/run against an OpenAI-compatible provider', () => {
 });
 
 describe('POST /agent/run that outlives RUN_TIMEOUT_MS', () => {
-  const server = new OpenAiCompatibleServer({ apiKey: API_KEY });
-  let t: TestApp;
-
-  beforeAll(async () => {
-    await server.start();
-    t = await startTestApp({
-      env: { MODEL_PROVIDER: 'openai-compatible', MODEL_BASE_URL: server.baseUrl, MODEL_NAME: 'test-model', MODEL_API_KEY: API_KEY, RUN_TIMEOUT_MS: '1000' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await server.stop();
-  });
+  const { app, model: server } = useScriptedModel({ apiKey: API_KEY, env: { RUN_TIMEOUT_MS: '1000' } });
 
   it('answers 504 with run.timeout and drops the model request', async () => {
     server.enqueue({ kind: 'hang' });
-    const res = await postRun(t, { task: 'hello' });
+    const res = await postRun(app(), { task: 'hello' });
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ statusCode: 504, code: 'run.timeout', message: 'The run took longer than 1000 ms' });
     await server.waitForAbort();

@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { untilEnd, type Frame } from './support/chat-client';
 import { databaseKinds, type DatabaseKind } from './support/databases';
-import { OpenAiCompatibleServer, type Reply } from './support/openai-compatible-server';
-import { startTestApp, type TestApp } from './support/test-app';
+import type { Reply } from './support/openai-compatible-server';
+import { useScriptedModel, type ScriptedModel } from './support/scripted-model';
+import type { TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
 import { TestSocket } from './support/ws-client';
 
@@ -10,29 +11,8 @@ const bearer = { headers: { Authorization: `Bearer ${signToken('alice')}` } };
 const slow = (text: string, ms = 400): Reply => ({ kind: 'delay', ms, then: { kind: 'text', chunks: [text] } });
 
 /** One app per policy, each answering from a scripted model so runs last as long as a test needs. */
-function withApp(
-  database: DatabaseKind,
-  env: Record<string, string>,
-  body: (ctx: { app: () => TestApp; model: OpenAiCompatibleServer }) => void,
-): void {
-  const model = new OpenAiCompatibleServer();
-  let t: TestApp;
-  beforeAll(async () => {
-    await model.start();
-    t = await startTestApp({
-      database,
-      env: { MODEL_PROVIDER: 'openai-compatible', MODEL_BASE_URL: model.baseUrl, MODEL_NAME: 'm', MODEL_MAX_RETRIES: '0', ...env },
-    });
-  });
-  afterEach(() => {
-    expect(model.pending(), 'every scripted reply was used').toBe(0);
-    model.reset();
-  });
-  afterAll(async () => {
-    await t.close();
-    await model.stop();
-  });
-  body({ app: () => t, model });
+function withApp(database: DatabaseKind, env: Record<string, string>, body: (ctx: ScriptedModel) => void): void {
+  body(useScriptedModel({ database, env }));
 }
 
 const historyOf = async (t: TestApp, chatId: string) =>

@@ -1,40 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentRunner } from '../src/agent/engine/agent-runner';
 import { freePort } from './support/free-port';
-import { OpenAiCompatibleServer } from './support/openai-compatible-server';
+import { useScriptedModel } from './support/scripted-model';
 import { collect, ofType, ONE_TOOL_STEP_TURN, outline } from './support/run-events';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp } from './support/test-app';
 
 const API_KEY = 'sk-test-key';
 
 describe.each(['openai-compatible', 'openai'])('the engine against a real OpenAI-compatible HTTP server (%s provider)', (provider) => {
-  const server = new OpenAiCompatibleServer({ apiKey: API_KEY });
-  let t: TestApp;
-  let runner: AgentRunner;
-  const run = (input: string, signal?: AbortSignal) => collect(runner.run({ chatId: 'chat-p', input, signal }));
-
-  beforeAll(async () => {
-    await server.start();
-    t = await startTestApp({
-      env: {
-        MODEL_PROVIDER: provider,
-        MODEL_BASE_URL: server.baseUrl,
-        MODEL_NAME: 'test-model',
-        MODEL_API_KEY: API_KEY,
-        MODEL_MAX_RETRIES: '1',
-        RUN_TIMEOUT_MS: '1500',
-      },
-    });
-    runner = t.app.get(AgentRunner);
+  const { app, model: server } = useScriptedModel({
+    apiKey: API_KEY,
+    env: { MODEL_PROVIDER: provider, MODEL_MAX_RETRIES: '1', RUN_TIMEOUT_MS: '1500' },
   });
-  afterEach(() => {
-    expect(server.pending(), 'every scripted reply was used').toBe(0);
-    server.reset();
-  });
-  afterAll(async () => {
-    await t.close();
-    await server.stop();
-  });
+  const run = (input: string, signal?: AbortSignal) => collect(app().app.get(AgentRunner).run({ chatId: 'chat-p', input, signal }));
 
   it('runs tool call → observation → streamed final answer over the wire', async () => {
     server.enqueue(
@@ -78,7 +56,7 @@ describe.each(['openai-compatible', 'openai'])('the engine against a real OpenAI
     server.enqueue({ kind: 'hang', chunks: ['Thinking '] });
     const controller = new AbortController();
     const events = [];
-    for await (const event of runner.run({ chatId: 'chat-p', input: 'hello', signal: controller.signal })) {
+    for await (const event of app().app.get(AgentRunner).run({ chatId: 'chat-p', input: 'hello', signal: controller.signal })) {
       events.push(event);
       if (event.type === 'text.delta') controller.abort('stop');
     }
