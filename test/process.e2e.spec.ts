@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { untilEnd } from './support/chat-client';
 import { runTokenCli, ServerProcess } from './support/server-process';
 import { TestSocket } from './support/ws-client';
 
@@ -53,6 +54,21 @@ describe('the server process, as npm start runs it', () => {
     const url2 = await again.listening();
     expect(again.lines.some((line) => /Generated/.test(line.msg))).toBe(false);
     expect((await fetch(`${url2}/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('runs the chat protocol example end to end, offline, with the built-in model', async () => {
+    const server = start();
+    const url = await server.listening();
+    const token = runTokenCli(['--sub', 'alice'], { DATA_DIR: dataDir }).stdout.trim();
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    const socket = await TestSocket.open(`${url.replace('http', 'ws')}/chat/chat_id47`, auth);
+    socket.send({ type: 'client', message: 'get all contacts', message_id: 'abc123' });
+    const frames = await untilEnd(socket, 'abc123');
+    expect(frames.map((frame) => frame.step_type ?? frame.type)).toEqual(['ActionStep', 'FinalAnswerStep', 'message_end']);
+    socket.close();
+    const history = (await (await fetch(`${url}/history/chat_id47`, auth)).json()) as Array<{ role: string; content: string }>;
+    expect(history.map((entry) => entry.role)).toEqual(['user', 'agent', 'agent']);
+    expect(history[2]!.content).toBe(frames[1]!.message);
   });
 
   it('logs JSON lines with request ids and never the token', async () => {
