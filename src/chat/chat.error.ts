@@ -6,7 +6,8 @@ export enum ChatErrorCode {
   Forbidden = 'chat.forbidden',
   InvalidMessage = 'chat.invalid_message',
   Busy = 'chat.busy',
-  Interrupted = 'chat.interrupted',
+  UnknownMessage = 'chat.unknown_message',
+  StorageFailed = 'chat.storage_failed',
 }
 
 /** Chat-level refusals: a bad or foreign chat id, a bad frame, a busy chat. */

@@ -3,39 +3,44 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type 
 import type { WebSocket } from 'ws';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
-import type { ChatSink } from './chat-lane';
+import { ConversationService } from '../conversation/conversation.service';
+import type { TurnSink } from '../conversation/turn-sink';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
-import { errorFrame, parseClientFrame, type ChatServerFrame } from './chat.protocol';
-import { ChatService } from './chat.service';
+import { ChatError } from './chat.error';
+import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame } from './chat.protocol';
 
 interface ChatSocket {
   chatId: string;
-  sink: ChatSink;
+  sink: TurnSink;
+  send(frame: ChatServerFrame): void;
 }
 
-/** WS /chat/{chat_id}: translates frames to ChatService calls; ownership was settled during the upgrade. */
+/** WS /chat/{chat_id}: frames in, run events out as frames; ownership was settled during the upgrade. */
 @WebSocketGateway({ path: '/chat/:chatId', upgradeCheck: ChatUpgradeCheck })
 export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly sockets = new WeakMap<WebSocket, ChatSocket>();
 
-  constructor(private readonly chats: ChatService) {}
+  constructor(private readonly conversations: ConversationService) {}
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { params, query } = connectionOf(request);
-    const sink: ChatSink = {
-      streaming: query.get('stream') === '1',
-      send: (frame: ChatServerFrame) => {
-        if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
-      },
+    const streaming = query.get('stream') === '1';
+    const send = (frame: ChatServerFrame) => {
+      if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
+    };
+    const sink: TurnSink = {
+      event: (event, turn) => framesFor(event, turn.messageId, streaming).forEach(send),
+      // The seed protocol has no operator messages; they reach this chat's /interact connections only.
+      operatorMessage: () => undefined,
     };
     const chatId = params.chatId!;
-    this.sockets.set(client, { chatId, sink });
-    this.chats.join(chatId, sink);
+    this.sockets.set(client, { chatId, sink, send });
+    this.conversations.join(chatId, sink);
   }
 
   handleDisconnect(client: WebSocket): void {
     const socket = this.sockets.get(client);
-    if (socket) this.chats.leave(socket.chatId, socket.sink);
+    if (socket) this.conversations.leave(socket.chatId, socket.sink);
   }
 
   @SubscribeMessage('client')
@@ -64,16 +69,20 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     const frame = parseClientFrame(body);
     if (typeof frame === 'string') {
       const messageId = typeof body.message_id === 'string' && body.message_id !== '' ? body.message_id : undefined;
-      socket.sink.send(errorFrame(socket.chatId, frame, messageId));
-    } else if (frame.type === 'cancel') {
-      this.chats.cancel(socket.chatId, socket.sink, frame.message_id);
-    } else {
-      this.chats.submit(socket.chatId, socket.sink, frame.message_id, frame.message);
+      socket.send(errorFrame(socket.chatId, frame, messageId));
+      return;
+    }
+    try {
+      if (frame.type === 'cancel') this.conversations.cancel(socket.chatId, frame.message_id);
+      else this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message });
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      socket.send(errorFrame(socket.chatId, error.message, frame.message_id));
     }
   }
 
   private refuse(client: WebSocket, problem: string): void {
     const socket = this.sockets.get(client);
-    if (socket) socket.sink.send(errorFrame(socket.chatId, problem));
+    if (socket) socket.send(errorFrame(socket.chatId, problem));
   }
 }

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ConversationModule } from '../conversation/conversation.module';
 import { HistoryModule } from '../history/history.module';
-import { ChatTranscript } from './chat-transcript';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
 import { ChatGateway } from './chat.gateway';
-import { ChatService } from './chat.service';
 
 @Module({
-  imports: [HistoryModule],
-  providers: [ChatGateway, ChatService, ChatTranscript, ChatUpgradeCheck],
+  imports: [ConversationModule, HistoryModule],
+  providers: [ChatGateway, ChatUpgradeCheck],
 })
 export class ChatModule {}

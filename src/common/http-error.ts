@@ -61,8 +61,11 @@ function chatStatus(code: ChatErrorCode): number {
     case ChatErrorCode.NotFound:
       return HttpStatus.NOT_FOUND;
     case ChatErrorCode.Busy:
-    case ChatErrorCode.Interrupted:
       return HttpStatus.CONFLICT;
+    case ChatErrorCode.UnknownMessage:
+      return HttpStatus.NOT_FOUND;
+    case ChatErrorCode.StorageFailed:
+      return HttpStatus.SERVICE_UNAVAILABLE;
   }
 }
 

@@ -12,21 +12,27 @@ const ENTRIES_PER_TURN = 4;
 
 /** Writes a chat's turns into its event log and reads them back as the model's memory. */
 @Injectable()
-export class ChatTranscript {
+export class ConversationTranscript {
   constructor(private readonly history: HistoryRepository) {}
 
   userMessage(chatId: string, runId: string, messageId: string, content: string): Promise<unknown> {
     return this.write(chatId, runId, { type: 'user.message', payload: { messageId, content } });
   }
 
-  step(event: StepFinished, messageId: string): Promise<unknown> {
+  private step(event: StepFinished, messageId: string): Promise<unknown> {
     return this.write(event.chatId, event.runId, {
       type: 'agent.step',
       payload: { messageId, runId: event.runId, stepType: event.stepType, content: event.content },
     });
   }
 
-  ended(event: RunEnded, messageId: string): Promise<unknown> {
+  /** Stores what a run event contributes to the log: steps and the run's end; deltas are never stored. */
+  async record(event: RunEvent, messageId: string): Promise<void> {
+    if (event.type === 'step.finished') await this.step(event, messageId);
+    else if (event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled') await this.ended(event, messageId);
+  }
+
+  private ended(event: RunEnded, messageId: string): Promise<unknown> {
     const base = { messageId, runId: event.runId };
     const payload =
       event.type === 'run.finished'
