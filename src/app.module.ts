@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
+import { InteractModule } from './interact/interact.module';
 import { LegacyPorts } from './ws/legacy-ports';
 
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule {
         AgentModule.forRoot(),
         ChatModule,
         AgentRunModule,
+        InteractModule,
       ],
       providers: [LegacyPorts],
     };

@@ -70,7 +70,15 @@ describe('HTTP surface', () => {
     const operations = Object.entries(doc.paths)
       .filter(([path]) => !path.startsWith('/probe'))
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, op })));
-    expect(operations.map((entry) => entry.at).sort()).toEqual(['get /auth/me', 'get /health', 'get /history/{chat_id}', 'post /agent/run']);
+    expect(operations.map((entry) => entry.at).sort()).toEqual([
+      'get /auth/me',
+      'get /conversations',
+      'get /health',
+      'get /history/{chat_id}',
+      'post /agent/run',
+      'post /conversations/{id}/messages',
+      'post /conversations/{id}/release',
+    ]);
     for (const { at, op } of operations) {
       for (const [status, response] of Object.entries(op.responses)) {
         expect(response.content?.['application/json']?.schema, `${at} ${status}`).toBeDefined();

@@ -12,6 +12,7 @@ export enum AuthErrorCode {
   UnknownSigningKey = 'auth.unknown_signing_key',
   KeysUnavailable = 'auth.keys_unavailable',
   ForbiddenOrigin = 'auth.forbidden_origin',
+  MissingRole = 'auth.missing_role',
 }
 
 /** Every reason a caller is turned away at the edge; transports map the code to a status once. */

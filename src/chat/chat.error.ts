@@ -8,6 +8,7 @@ export enum ChatErrorCode {
   Busy = 'chat.busy',
   UnknownMessage = 'chat.unknown_message',
   StorageFailed = 'chat.storage_failed',
+  NotHandedOff = 'chat.not_handed_off',
 }
 
 /** Chat-level refusals: a bad or foreign chat id, a bad frame, a busy chat. */

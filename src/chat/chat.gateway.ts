@@ -7,7 +7,7 @@ import { ConversationService } from '../conversation/conversation.service';
 import type { TurnSink } from '../conversation/turn-sink';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
 import { ChatError } from './chat.error';
-import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame } from './chat.protocol';
+import { errorFrame, framesFor, heldFrames, parseClientFrame, type ChatServerFrame } from './chat.protocol';
 
 interface ChatSocket {
   chatId: string;
@@ -24,16 +24,17 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { params, query } = connectionOf(request);
+    const chatId = params.chatId!;
     const streaming = query.get('stream') === '1';
     const send = (frame: ChatServerFrame) => {
       if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
     };
     const sink: TurnSink = {
       event: (event, turn) => framesFor(event, turn.messageId, streaming).forEach(send),
+      held: (turn) => heldFrames(chatId, turn.messageId).forEach(send),
       // The seed protocol has no operator messages; they reach this chat's /interact connections only.
       operatorMessage: () => undefined,
     };
-    const chatId = params.chatId!;
     this.sockets.set(client, { chatId, sink, send });
     this.conversations.join(chatId, sink);
   }

@@ -62,6 +62,14 @@ export function framesFor(event: RunEvent, messageId: string, streaming: boolean
   }
 }
 
+/** A message kept for the human operator of a handed-off chat: the client learns why no steps come. */
+export function heldFrames(chatId: string, messageId: string): ChatServerFrame[] {
+  return [
+    errorFrame(chatId, 'This chat is with a human operator; your message was passed on to them', messageId),
+    { type: 'message_end', message_id: messageId, chat_id: chatId },
+  ];
+}
+
 export function errorFrame(chatId: string, error: string, messageId?: string): ChatServerFrame {
   return messageId === undefined ? { type: 'agent_error', error, chat_id: chatId } : { type: 'agent_error', error, chat_id: chatId, message_id: messageId };
 }

@@ -41,6 +41,7 @@ function authStatus(code: AuthErrorCode): number {
     case AuthErrorCode.UnknownSigningKey:
       return HttpStatus.UNAUTHORIZED;
     case AuthErrorCode.ForbiddenOrigin:
+    case AuthErrorCode.MissingRole:
       return HttpStatus.FORBIDDEN;
     case AuthErrorCode.KeysUnavailable:
       return HttpStatus.SERVICE_UNAVAILABLE;
@@ -61,6 +62,7 @@ function chatStatus(code: ChatErrorCode): number {
     case ChatErrorCode.NotFound:
       return HttpStatus.NOT_FOUND;
     case ChatErrorCode.Busy:
+    case ChatErrorCode.NotHandedOff:
       return HttpStatus.CONFLICT;
     case ChatErrorCode.UnknownMessage:
       return HttpStatus.NOT_FOUND;

@@ -47,6 +47,7 @@ export interface AppConfig {
     /** Earlier turns given to the model as context. */
     memoryTurns: number;
   };
+  interact: { buckets: string[]; operatorRole: string; debugRole: string };
   log: { level: Environment['LOG_LEVEL'] };
 }
 
@@ -85,6 +86,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     model: modelConfig(env),
     run: { timeoutMs: env.RUN_TIMEOUT_MS },
     chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
+    interact: { buckets: env.INTERACT_BUCKETS, operatorRole: env.OPERATOR_ROLE, debugRole: env.DEBUG_ROLE },
     log: { level: env.LOG_LEVEL },
   };
 }

@@ -158,6 +158,18 @@ export class Environment {
   @IntRange(1, 65535, { optional: true })
   REST_PORT?: number;
 
+  @Transform(toList)
+  @Matches(/^[\w().:-]{1,64}$/, { each: true, message: 'INTERACT_BUCKETS must list bucket names (letters, digits, ( ) . : _ -)' })
+  INTERACT_BUCKETS: string[] = ['(default)', 'voiceglow-eu'];
+
+  @Transform(blankToUndefined)
+  @Matches(/^[\w.:-]{1,64}$/, { message: 'OPERATOR_ROLE must be a role name' })
+  OPERATOR_ROLE = 'operator';
+
+  @Transform(blankToUndefined)
+  @Matches(/^[\w.:-]{1,64}$/, { message: 'DEBUG_ROLE must be a role name' })
+  DEBUG_ROLE = 'debug';
+
   @Transform(blankToUndefined)
   @IsIn(BUSY_POLICIES, { message: `CHAT_BUSY_POLICY must be one of: ${BUSY_POLICIES.join(', ')}` })
   CHAT_BUSY_POLICY: (typeof BUSY_POLICIES)[number] = 'enqueue';

@@ -24,6 +24,10 @@ export class ConversationLane {
     for (const sink of this.sinks) sink.event(event, turn);
   }
 
+  broadcastHeld(turn: TurnRef): void {
+    for (const sink of this.sinks) sink.held(turn);
+  }
+
   broadcastOperator(message: OperatorMessage): void {
     for (const sink of this.sinks) sink.operatorMessage(message);
   }

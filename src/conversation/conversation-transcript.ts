@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { ModelMessage } from 'ai';
 import type { RunEvent } from '../agent/run-events';
 import type { ChatLogEntry } from '../history/chat-log';
-import { HistoryRepository, type NewChatEvent } from '../history/history.repository';
+import { HistoryRepository, type NewChatEvent, type StoredChatEvent } from '../history/history.repository';
+
+export interface ConversationTurn {
+  role: 'user' | 'assistant' | 'operator';
+  content: string;
+  /** ISO 8601 UTC. */
+  timestamp: string;
+}
 
 type StepFinished = Extract<RunEvent, { type: 'step.finished' }>;
 type RunEnded = Extract<RunEvent, { type: 'run.finished' | 'run.failed' | 'run.cancelled' }>;
@@ -43,6 +50,32 @@ export class ConversationTranscript {
     return this.write(event.chatId, event.runId, { type: 'run.ended', payload });
   }
 
+  /** Stores an operator's reply; returns when it was stored. */
+  async operatorMessage(chatId: string, operatorId: string, content: string): Promise<Date> {
+    const [stored] = await this.write(chatId, null, { type: 'operator.message', payload: { operatorId, content } });
+    return stored!.createdAt;
+  }
+
+  statusChanged(chatId: string, status: 'active' | 'handoff', by: string): Promise<unknown> {
+    return this.write(chatId, null, { type: 'status.changed', payload: { status, by } });
+  }
+
+  /** The conversation as people saw it: user messages, answers and operator replies, oldest first. */
+  async turns(chatId: string, limit: number): Promise<ConversationTurn[]> {
+    const events = await this.history.listOfTypes(chatId, ['user.message', 'agent.step', 'operator.message'], { limit: limit * ENTRIES_PER_TURN });
+    const turns: ConversationTurn[] = [];
+    for (const event of events) {
+      const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
+      const timestamp = event.createdAt.toISOString();
+      if (entry.type === 'user.message') turns.push({ role: 'user', content: entry.payload.content, timestamp });
+      if (entry.type === 'operator.message') turns.push({ role: 'operator', content: entry.payload.content, timestamp });
+      if (entry.type === 'agent.step' && entry.payload.stepType === 'FinalAnswerStep') {
+        turns.push({ role: 'assistant', content: entry.payload.content, timestamp });
+      }
+    }
+    return turns.slice(-limit);
+  }
+
   /** The last `turns` exchanges (user message → final answer) before the current run, oldest first. */
   async memory(chatId: string, turns: number, currentRunId: string): Promise<ModelMessage[]> {
     if (turns === 0) return [];
@@ -59,7 +92,7 @@ export class ConversationTranscript {
     return messages.slice(-turns * 2);
   }
 
-  private write(chatId: string, runId: string, entry: ChatLogEntry): Promise<unknown> {
+  private write(chatId: string, runId: string | null, entry: ChatLogEntry): Promise<StoredChatEvent[]> {
     const event: NewChatEvent = { type: entry.type, runId, payload: entry.payload };
     return this.history.append(chatId, [event]);
   }

@@ -6,6 +6,6 @@ import { ConversationService } from './conversation.service';
 @Module({
   imports: [HistoryModule],
   providers: [ConversationService, ConversationTranscript],
-  exports: [ConversationService],
+  exports: [ConversationService, ConversationTranscript],
 })
 export class ConversationModule {}

@@ -4,9 +4,10 @@ import { AgentRunner } from '../agent/engine/agent-runner';
 import type { RunEvent, RunEventBody } from '../agent/run-events';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ConversationRepository } from '../history/conversation.repository';
 import { ConversationLane, type TurnJob } from './conversation-lane';
 import { ConversationTranscript } from './conversation-transcript';
-import type { TurnSink } from './turn-sink';
+import type { OperatorMessage, TurnSink } from './turn-sink';
 
 export interface TurnRequest {
   messageId: string;
@@ -27,6 +28,7 @@ export class ConversationService implements BeforeApplicationShutdown {
   constructor(
     private readonly runner: AgentRunner,
     private readonly transcript: ConversationTranscript,
+    private readonly conversations: ConversationRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,6 +84,29 @@ export class ConversationService implements BeforeApplicationShutdown {
     await Promise.all([...this.lanes.values()].map((lane) => lane.drained));
   }
 
+  /** A human operator answers in a handed-off conversation; every connection on it receives the reply. */
+  async operatorReply(chatId: string, operatorId: string, content: string): Promise<OperatorMessage> {
+    if ((await this.conversations.status(chatId)) !== 'handoff') {
+      throw new ChatError(ChatErrorCode.NotHandedOff, 'The conversation is not handed off to an operator');
+    }
+    const stored = await this.transcript.operatorMessage(chatId, operatorId, content);
+    const message = { content, at: stored.toISOString() };
+    this.lanes.get(chatId)?.broadcastOperator(message);
+    return message;
+  }
+
+  /** The operator hands the conversation back: the agent answers new messages again. */
+  async handBack(chatId: string, operatorId: string): Promise<void> {
+    if (!(await this.conversations.transition(chatId, 'handoff', 'active'))) {
+      throw new ChatError(ChatErrorCode.NotHandedOff, 'The conversation is not handed off to an operator');
+    }
+    await this.transcript.statusChanged(chatId, 'active', operatorId);
+  }
+
+  private async handOff(chatId: string): Promise<void> {
+    if (await this.conversations.transition(chatId, 'active', 'handoff')) await this.transcript.statusChanged(chatId, 'handoff', 'agent');
+  }
+
   private start(lane: ConversationLane, job: TurnJob): void {
     lane.active = job;
     lane.drained = this.execute(lane, job).finally(() => {
@@ -97,10 +122,15 @@ export class ConversationService implements BeforeApplicationShutdown {
     const { chatId } = lane;
     try {
       await this.transcript.userMessage(chatId, runId, job.messageId, job.content);
+      if ((await this.conversations.status(chatId)) === 'handoff') {
+        lane.broadcastHeld(job);
+        return;
+      }
       const history = await this.transcript.memory(chatId, this.config.chat.memoryTurns, runId);
       const run = this.runner.run({ chatId, runId, agentId: job.agentId, input: job.content, history, signal: job.controller.signal });
       for await (const event of run) {
         await this.transcript.record(event, job.messageId);
+        if (event.type === 'handoff') await this.handOff(chatId);
         lane.broadcast(event, job);
       }
     } catch (error) {

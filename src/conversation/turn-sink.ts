@@ -17,5 +17,7 @@ export interface OperatorMessage {
  */
 export interface TurnSink {
   event(event: RunEvent, turn: TurnRef): void;
+  /** The conversation is with a human operator: the turn was stored for them, and no run follows. */
+  held(turn: TurnRef): void;
   operatorMessage(message: OperatorMessage): void;
 }

@@ -7,6 +7,10 @@ import type { StepType } from '../agent/run-events';
 export type ChatLogEntry =
   | { type: 'user.message'; payload: { messageId: string; content: string } }
   | { type: 'agent.step'; payload: { messageId: string; runId: string; stepType: StepType; content: string } }
-  | { type: 'run.ended'; payload: { messageId: string; runId: string; outcome: 'finished' | 'failed' | 'cancelled'; error?: string } };
+  | { type: 'run.ended'; payload: { messageId: string; runId: string; outcome: 'finished' | 'failed' | 'cancelled'; error?: string } }
+  /** A human operator's reply in a handed-off conversation. */
+  | { type: 'operator.message'; payload: { operatorId: string; content: string } }
+  /** The conversation changed hands (agent → operator on handoff, operator → agent on release). */
+  | { type: 'status.changed'; payload: { status: 'active' | 'handoff'; by: string } };
 
 export type ChatLogType = ChatLogEntry['type'];

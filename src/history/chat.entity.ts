@@ -1,9 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from './epoch-ms.transformer';
 
+export type ConversationStatus = 'active' | 'handoff';
+
 /** A conversation; `ownerId` is the token subject that first used the id, and only it may read or write. */
 @Entity({ name: 'chats' })
 @Index('idx_chats_owner', ['ownerId'])
+@Index('idx_chats_status', ['status'])
 export class Chat {
   @PrimaryColumn({ type: 'varchar', length: 128 })
   id!: string;
@@ -17,4 +20,16 @@ export class Chat {
 
   @Column({ name: 'created_at_ms', type: 'bigint', transformer: epochMs })
   createdAt!: Date;
+
+  /** `active`: the agent answers; `handoff`: a human operator does, and the agent stays silent. */
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: ConversationStatus;
+
+  /** The interact protocol's bucket (region or tenant), as the client sent it. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  bucket!: string | null;
+
+  /** The interact protocol's lightConvoData (user name, email, phone, origin) as JSON. */
+  @Column({ name: 'convo_data', type: 'text', nullable: true })
+  convoData!: string | null;
 }

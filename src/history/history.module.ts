@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ConversationRepository } from './conversation.repository';
 import { HistoryController } from './history.controller';
 import { HistoryRepository } from './history.repository';
 import { HistoryService } from './history.service';
@@ -8,7 +9,7 @@ import { HistoryService } from './history.service';
   // AuthModule exports JwtAuthGuard and the TokenVerifier it needs.
   imports: [AuthModule],
   controllers: [HistoryController],
-  providers: [HistoryRepository, HistoryService],
-  exports: [HistoryRepository, HistoryService],
+  providers: [HistoryRepository, ConversationRepository, HistoryService],
+  exports: [HistoryRepository, ConversationRepository, HistoryService],
 })
 export class HistoryModule {}

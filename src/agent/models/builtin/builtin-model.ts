@@ -8,6 +8,7 @@ import type {
   LanguageModelV3StreamResult,
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
+import { chunksOf } from '../../../common/chunks';
 import { readPrompt } from './builtin-prompt';
 import { decide, type Decision } from './builtin-rules';
 
@@ -15,14 +16,6 @@ const NO_USAGE: LanguageModelV3Usage = {
   inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
   outputTokens: { total: undefined, text: undefined, reasoning: undefined },
 };
-
-/** Splits an answer into chunks of a few words, so clients see it stream as from a real model. */
-export function chunksOf(text: string, wordsPerChunk = 3): string[] {
-  const words = text.match(/\S+\s*/g) ?? [text];
-  const chunks: string[] = [];
-  for (let index = 0; index < words.length; index += wordsPerChunk) chunks.push(words.slice(index, index + wordsPerChunk).join(''));
-  return chunks;
-}
 
 /**
  * The offline stand-in behind the same interface as the real providers: a rule-based, deterministic

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ConversationModule } from '../conversation/conversation.module';
+import { HistoryModule } from '../history/history.module';
+import { ConversationsController } from './conversations.controller';
+import { InteractGateway } from './interact.gateway';
+import { InteractService } from './interact.service';
+import { OperatorGuard } from './operator.guard';
+import { OperatorService } from './operator.service';
+
+@Module({
+  imports: [AuthModule, ConversationModule, HistoryModule],
+  controllers: [ConversationsController],
+  providers: [InteractGateway, InteractService, OperatorService, OperatorGuard],
+})
+export class InteractModule {}

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from './support/databases';
+import { startTestApp, type TestApp } from './support/test-app';
+import { signToken } from './support/tokens';
+import { TestSocket } from './support/ws-client';
+
+type Event = Record<string, unknown>;
+
+const auth = (sub: string, roles: string[] = []) => ({ headers: { Authorization: `Bearer ${signToken(sub, { roles })}` } });
+const interactObject = (convoId: string, prompt: string, extra: Record<string, unknown> = {}) => ({
+  agentId: 'assistant',
+  convoId,
+  bucket: 'voiceglow-eu',
+  prompt,
+  agentData: { ownerID: 'alice', userID: 'alice' },
+  lightConvoData: { userName: 'Alice Moreau', userEmail: 'alice@example.com', origin: 'web-chat' },
+  ...extra,
+});
+
+/** Reads events until the next turn_end, returning all of them. */
+async function untilTurnEnd(socket: TestSocket): Promise<Event[]> {
+  const events: Event[] = [];
+  for (;;) {
+    const event = await socket.next<Event>();
+    events.push(event);
+    if (event.type === 'turn_end') return events;
+  }
+}
+
+const chunksOf = (events: Event[]) => events.filter((event) => event.type === 'chunk');
+const text = (events: Event[]) => chunksOf(events).map((event) => event.chunk).join('');
+
+describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind.name, kind] as const))('WS /interact on %s', (_name, database) => {
+  let t: TestApp;
+  const open = (sub = 'alice', query = '', roles: string[] = []) => TestSocket.open(`${t.wsUrl}/interact${query}`, auth(sub, roles));
+
+  beforeAll(async () => {
+    t = await startTestApp({ database });
+  });
+  afterAll(() => t.close());
+
+  it('runs a widget exchange: history sync, streamed chunks, turn end; a reconnect syncs both turns', async () => {
+    const socket = await open();
+    socket.send(interactObject('convo-1', 'what is 12 * 7?'));
+    expect(await socket.next()).toEqual({ type: 'sync_chat_history', turns: [], convoId: 'convo-1' });
+    const turn = await untilTurnEnd(socket);
+    const chunks = chunksOf(turn);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.map((event) => event.chunkIndex)).toEqual(chunks.map((_, index) => index));
+    expect(text(turn)).toContain('84');
+    expect(turn.at(-1)).toEqual({ type: 'turn_end', status: 'complete', role: 'assistant', convoId: 'convo-1' });
+
+    socket.send(interactObject('convo-1', 'find contact alice'));
+    const second = await untilTurnEnd(socket);
+    expect(second.some((event) => event.type === 'sync_chat_history')).toBe(false);
+    expect(chunksOf(second)[0]).toMatchObject({ chunkIndex: 0 });
+    socket.close();
+
+    const again = await open();
+    again.send(interactObject('convo-1', 'hello'));
+    const sync = await again.next<{ type: string; turns: Array<{ role: string; content: string; timestamp: string }> }>();
+    expect(sync.type).toBe('sync_chat_history');
+    expect(sync.turns.map((entry) => [entry.role, entry.content.slice(0, 18)])).toEqual([
+      ['user', 'what is 12 * 7?'],
+      ['assistant', text(turn).slice(0, 18)],
+      ['user', 'find contact alice'],
+      ['assistant', text(second).slice(0, 18)],
+    ]);
+    expect(new Date(sync.turns[0]!.timestamp).toISOString()).toBe(sync.turns[0]!.timestamp);
+    await untilTurnEnd(again);
+    again.close();
+  });
+
+  it('sends metadata with the sources when the answer used the knowledge base', async () => {
+    const socket = await open();
+    socket.send(interactObject('convo-kb', 'How do refunds work?'));
+    await socket.next();
+    const turn = await untilTurnEnd(socket);
+    const metadata = turn.find((event) => event.type === 'metadata') as { metadata: { sources: string[] } };
+    expect(metadata.metadata.sources.length).toBeGreaterThan(0);
+    expect(turn.indexOf(metadata)).toBeLessThan(turn.indexOf(chunksOf(turn)[0]!));
+    socket.close();
+  });
+
+  it('hands off to a human: request_handoff, the agent stays silent, an operator replies and hands back', async () => {
+    const socket = await open();
+    socket.send(interactObject('convo-human', 'I want to talk to a person'));
+    await socket.next();
+    const turn = await untilTurnEnd(socket);
+    expect(turn).toContainEqual({ type: 'action', action: { type: 'request_handoff' }, convoId: 'convo-human' });
+    expect(turn.at(-1)).toMatchObject({ type: 'turn_end', status: 'handoff' });
+
+    socket.send(interactObject('convo-human', 'hello? anyone there?'));
+    expect(await socket.next()).toEqual({ type: 'turn_end', status: 'awaiting_operator', role: 'assistant', convoId: 'convo-human' });
+
+    const operator = auth('sam', ['operator']).headers;
+    const queue = (await (await fetch(`${t.httpUrl}/conversations?status=handoff`, { headers: operator })).json()) as Event[];
+    expect(queue).toContainEqual(
+      expect.objectContaining({
+        convoId: 'convo-human',
+        ownerId: 'alice',
+        status: 'handoff',
+        bucket: 'voiceglow-eu',
+        lightConvoData: { userName: 'Alice Moreau', userEmail: 'alice@example.com', origin: 'web-chat' },
+      }),
+    );
+    const reply = await fetch(`${t.httpUrl}/conversations/convo-human/messages`, {
+      method: 'POST',
+      headers: { ...operator, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Hi Alice, Sam from support here. How can I help?' }),
+    });
+    expect(reply.status).toBe(201);
+    const operatorTurn = await untilTurnEnd(socket);
+    expect(text(operatorTurn)).toBe('Hi Alice, Sam from support here. How can I help?');
+    expect(chunksOf(operatorTurn).map((event) => event.chunkIndex)).toEqual(chunksOf(operatorTurn).map((_, index) => index));
+    expect(operatorTurn.at(-1)).toMatchObject({ type: 'turn_end', role: 'operator', status: 'complete' });
+
+    const release = await fetch(`${t.httpUrl}/conversations/convo-human/release`, { method: 'POST', headers: operator });
+    expect(await release.json()).toEqual({ convoId: 'convo-human', status: 'active' });
+    socket.send(interactObject('convo-human', 'what is 2 + 2'));
+    expect(text(await untilTurnEnd(socket))).toContain('4');
+
+    const history = (await (await fetch(`${t.httpUrl}/history/convo-human`, auth('alice'))).json()) as Event[];
+    expect(history.filter((entry) => entry.role === 'user').map((entry) => entry.content)).toEqual([
+      'I want to talk to a person',
+      'hello? anyone there?',
+      'what is 2 + 2',
+    ]);
+    socket.close();
+  });
+
+  it('keeps the operator routes to operators, and refuses replies outside a handoff', async () => {
+    expect((await fetch(`${t.httpUrl}/conversations`, auth('alice'))).status).toBe(403);
+    const operator = { ...auth('sam', ['operator']).headers, 'content-type': 'application/json' };
+    const post = (path: string, body?: unknown) =>
+      fetch(`${t.httpUrl}/conversations/${path}`, { method: 'POST', headers: operator, body: body ? JSON.stringify(body) : undefined });
+    expect((await post('nobody/messages', { content: 'hi' })).status).toBe(404);
+    const socket = await open();
+    socket.send(interactObject('convo-active', 'hello'));
+    await socket.next();
+    await untilTurnEnd(socket);
+    expect(await (await post('convo-active/messages', { content: 'hi' })).json()).toMatchObject({ statusCode: 409, code: 'chat.not_handed_off' });
+    expect((await post('convo-active/release')).status).toBe(409);
+    expect((await post('convo-active/messages', { content: '' })).status).toBe(400);
+    socket.close();
+  });
+
+  it('streams to several connections on one convo, and debug events only to a debug token that asked', async () => {
+    const plain = await open();
+    const debugging = await open('alice', '?debug=1', ['debug']);
+    const notAllowed = await open('alice', '?debug=1');
+    // A connection follows a convo from its first prompt for it; every turn after reaches all followers.
+    const joined = [];
+    for (const socket of [plain, debugging, notAllowed]) {
+      joined.push(socket);
+      socket.send(interactObject('convo-many', 'hello'));
+      expect(await socket.next()).toMatchObject({ type: 'sync_chat_history' });
+      await Promise.all(joined.map((follower) => untilTurnEnd(follower)));
+    }
+    notAllowed.send(interactObject('convo-many', 'get all contacts'));
+    const turns = await Promise.all([plain, debugging, notAllowed].map((socket) => untilTurnEnd(socket)));
+    expect(turns[0]!.some((event) => event.type === 'debug')).toBe(false);
+    expect(turns[2]!.some((event) => event.type === 'debug')).toBe(false);
+    const debug = turns[1]!.filter((event) => event.type === 'debug').map((event) => (event.debug as { type: string }).type);
+    expect(debug).toEqual(expect.arrayContaining(['run.started', 'tool.call', 'tool.result', 'step.finished', 'run.finished']));
+    expect(text(turns[0]!)).toBe(text(turns[1]!));
+    for (const socket of [plain, debugging, notAllowed]) socket.close();
+  });
+
+  it('answers bad input with a documented error event, stores nothing, keeps the socket', async () => {
+    const socket = await open();
+    const cases: Array<[unknown, string, RegExp]> = [
+      ['not json', 'interact.invalid_object', /not valid JSON/],
+      [{ ...interactObject('c-bad', 'x'), prompt: '' }, 'interact.invalid_object', /prompt must be a non-empty string/],
+      [{ ...interactObject('c-bad', 'x'), agentId: 5 }, 'interact.invalid_object', /agentId must be a non-empty string/],
+      [interactObject('bad id', 'x'), 'interact.invalid_object', /convoId must be/],
+      [interactObject('c-bad', 'x', { lightConvoData: { origin: 'fax' } }), 'interact.invalid_object', /origin must be one of/],
+      [interactObject('c-bad', 'x', { agentData: 'me' }), 'interact.invalid_object', /agentData must be an object/],
+      [interactObject('c-bad', 'x', { agentId: 'nobody' }), 'agent.unknown_agent', /No agent is registered as "nobody"/],
+      [interactObject('c-bad', 'x', { bucket: 'mars' }), 'interact.unknown_bucket', /bucket must be one of/],
+      [interactObject('c-bad', 'x', { agentData: { ownerID: 'mallory' } }), 'interact.identity_mismatch', /token subject/],
+    ];
+    for (const [frame, code, message] of cases) {
+      socket.send(frame);
+      const event = await socket.next<{ type: string; error: { code: string; message: string } }>();
+      expect(event.type).toBe('error');
+      expect(event.error.code).toBe(code);
+      expect(event.error.message).toMatch(message);
+    }
+    expect((await fetch(`${t.httpUrl}/history/c-bad`, auth('alice'))).status).toBe(404);
+    socket.send(interactObject('c-bad', 'hello'));
+    expect(await socket.next()).toMatchObject({ type: 'sync_chat_history' });
+    await untilTurnEnd(socket);
+    socket.close();
+  });
+
+  it("refuses another user's convo with an error event and stores nothing", async () => {
+    const socket = await open('mallory');
+    socket.send(interactObject('convo-1', 'let me in', { agentData: undefined }));
+    expect(await socket.next()).toEqual({
+      type: 'error',
+      error: { code: 'chat.forbidden', message: 'This conversation cannot be opened with your token' },
+      convoId: 'convo-1',
+    });
+    const history = (await (await fetch(`${t.httpUrl}/history/convo-1`, auth('alice'))).json()) as Event[];
+    expect(history.some((entry) => entry.content === 'let me in')).toBe(false);
+    socket.close();
+  });
+
+  it('refuses an upgrade without a token', async () => {
+    expect((await TestSocket.refusal(`${t.wsUrl}/interact`)).status).toBe(401);
+  });
+});
