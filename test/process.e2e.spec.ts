@@ -56,7 +56,7 @@ describe('the server process, as npm start runs it', () => {
     expect((await fetch(`${url2}/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
-  it('runs the chat protocol example end to end, offline, with the built-in model', async () => {
+  it('runs the chat example, then the same conversation over /interact, offline with the built-in model', async () => {
     const server = start();
     const url = await server.listening();
     const token = runTokenCli(['--sub', 'alice'], { DATA_DIR: dataDir }).stdout.trim();
@@ -69,6 +69,14 @@ describe('the server process, as npm start runs it', () => {
     const history = (await (await fetch(`${url}/history/chat_id47`, auth)).json()) as Array<{ role: string; content: string }>;
     expect(history.map((entry) => entry.role)).toEqual(['user', 'agent', 'agent']);
     expect(history[2]!.content).toBe(frames[1]!.message);
+
+    const widget = await TestSocket.open(`${url.replace('http', 'ws')}/interact`, auth);
+    widget.send({ agentId: 'assistant', convoId: 'chat_id47', bucket: '(default)', prompt: 'what is 6 * 7' });
+    expect(await widget.next()).toMatchObject({ type: 'sync_chat_history', turns: [{ role: 'user', content: 'get all contacts' }, { role: 'assistant' }] });
+    const events: Array<Record<string, unknown>> = [];
+    do events.push(await widget.next()); while (events.at(-1)!.type !== 'turn_end');
+    expect(events.filter((event) => event.type === 'chunk').map((event) => event.chunk).join('')).toContain('42');
+    widget.close();
   });
 
   it('logs JSON lines with request ids and never the token', async () => {
