@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { InteractModule } from './interact/interact.module';
+import { InteractiveModule } from './interactive/interactive.module';
 import { LegacyPorts } from './ws/legacy-ports';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         ChatModule,
         AgentRunModule,
         InteractModule,
+        InteractiveModule.forRoot(config),
       ],
       providers: [LegacyPorts],
     };

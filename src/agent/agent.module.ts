@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ActionChooser } from './actions/action-chooser';
 import type { AgentDefinition } from './agent-definition';
 import { AgentRegistry } from './agent.registry';
 import { assistantAgent, plannerAgent } from './agents/assistant.agent';
@@ -39,8 +40,9 @@ export class AgentModule {
         },
         ModelProvider,
         AgentRunner,
+        ActionChooser,
       ],
-      exports: [AgentRunner, AgentRegistry],
+      exports: [AgentRunner, AgentRegistry, ActionChooser],
     };
   }
 }

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
+import { InteractiveError, InteractiveErrorCode } from '../interactive/interactive.error';
 import type { ErrorResponse } from './error-response.dto';
 
 export interface HttpError {
@@ -20,6 +21,7 @@ export function toHttpError(error: unknown): HttpError {
   }
   if (error instanceof ChatError) return coded(chatStatus(error.code), error);
   if (error instanceof AgentError) return coded(agentStatus(error.code), error);
+  if (error instanceof InteractiveError) return coded(interactiveStatus(error.code), error);
   if (error instanceof HttpException) return fromHttpException(error);
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -48,7 +50,17 @@ function authStatus(code: AuthErrorCode): number {
   }
 }
 
-function coded(status: number, error: ChatError | AgentError): HttpError {
+function interactiveStatus(code: InteractiveErrorCode): number {
+  switch (code) {
+    case InteractiveErrorCode.RouteNotFound:
+      return HttpStatus.NOT_FOUND;
+    case InteractiveErrorCode.MissingMessage:
+    case InteractiveErrorCode.InvalidSessionId:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
+function coded(status: number, error: ChatError | AgentError | InteractiveError): HttpError {
   return { status, headers: {}, body: { statusCode: status, code: error.code, message: error.message } };
 }
 

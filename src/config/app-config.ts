@@ -48,6 +48,7 @@ export interface AppConfig {
     memoryTurns: number;
   };
   interact: { buckets: string[]; operatorRole: string; debugRole: string };
+  interactive: { basePath: string; inputTimeoutMs: number };
   log: { level: Environment['LOG_LEVEL'] };
 }
 
@@ -87,6 +88,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     run: { timeoutMs: env.RUN_TIMEOUT_MS },
     chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
     interact: { buckets: env.INTERACT_BUCKETS, operatorRole: env.OPERATOR_ROLE, debugRole: env.DEBUG_ROLE },
+    interactive: { basePath: env.INTERACTIVE_BASE_PATH, inputTimeoutMs: env.INTERACTIVE_INPUT_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL },
   };
 }

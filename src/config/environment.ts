@@ -158,6 +158,13 @@ export class Environment {
   @IntRange(1, 65535, { optional: true })
   REST_PORT?: number;
 
+  @Transform(blankToUndefined)
+  @Matches(/^(\/[\w.-]+)+$/, { message: 'INTERACTIVE_BASE_PATH must be a path such as /base' })
+  INTERACTIVE_BASE_PATH = '/base';
+
+  @IntRange(100, 86400000)
+  INTERACTIVE_INPUT_TIMEOUT_MS = 300000;
+
   @Transform(toList)
   @Matches(/^[\w().:-]{1,64}$/, { each: true, message: 'INTERACT_BUCKETS must list bucket names (letters, digits, ( ) . : _ -)' })
   INTERACT_BUCKETS: string[] = ['(default)', 'voiceglow-eu'];

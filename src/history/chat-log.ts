@@ -11,6 +11,21 @@ export type ChatLogEntry =
   /** A human operator's reply in a handed-off conversation. */
   | { type: 'operator.message'; payload: { operatorId: string; content: string } }
   /** The conversation changed hands (agent → operator on handoff, operator → agent on release). */
-  | { type: 'status.changed'; payload: { status: 'active' | 'handoff'; by: string } };
+  | { type: 'status.changed'; payload: { status: 'active' | 'handoff'; by: string } }
+  /** An interactive agent began handling a session's message on a route. */
+  | { type: 'session.started'; payload: { executionId: string; route: string; message: string } }
+  /** One journaled step of an interactive execution (a model choice, a question, an answer, a notification…). */
+  | { type: 'journal'; payload: JournalRecord }
+  | { type: 'session.finished'; payload: { executionId: string; outcome: 'finished' | 'failed'; error?: string } };
+
+export type JournalKind = 'choice' | 'request' | 'answer' | 'notify' | 'message';
+
+export interface JournalRecord {
+  executionId: string;
+  kind: JournalKind;
+  /** 0, 1, 2, … per kind within the execution, in call order: how a replay finds what was recorded. */
+  ordinal: number;
+  data: unknown;
+}
 
 export type ChatLogType = ChatLogEntry['type'];

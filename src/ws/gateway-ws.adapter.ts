@@ -12,7 +12,7 @@ import { redactUrl } from '../logging/logger';
 import { requestIdOf } from '../logging/request-logger';
 import { startHeartbeat } from './heartbeat';
 import { rejectUpgrade } from './upgrade-rejection';
-import { attachConnection } from './ws-connection';
+import { attachConnection, connectionOf } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
 import type { WsUpgradeCheck } from './ws-upgrade-check';
 import { parseFrame, unknownTypeFrame, WS_INVALID_FRAME } from './ws-message';
@@ -28,7 +28,7 @@ export interface GatewayWsOptions {
 
 interface Route {
   pattern: string;
-  matches: MatchFunction<Record<string, string>>;
+  matches: MatchFunction<Record<string, string | string[]>>;
   server: WebSocketServer;
   check?: Type<WsUpgradeCheck>;
 }
@@ -71,6 +71,9 @@ export class GatewayWsAdapter extends WsAdapter {
     server.on('connection', (socket: WebSocket) =>
       socket.on('error', (error) => this.options.logger.warn({ err: error, path }, 'WebSocket client error')),
     );
+    server.on('headers', (headers: string[], request: IncomingMessage) => {
+      for (const [name, value] of Object.entries(connectionOf(request).responseHeaders ?? {})) headers.push(`${name}: ${value}`);
+    });
     startHeartbeat(server, this.options.heartbeatIntervalMs);
     this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server, check: upgradeCheck });
     return server;
@@ -150,7 +153,11 @@ export class GatewayWsAdapter extends WsAdapter {
     for (const route of this.routes) {
       try {
         const result = route.matches(pathname);
-        if (result) return { route, params: result.params };
+        // A wildcard segment (`/*route`) matches as a list of segments; gateways get it as one path.
+        if (result) {
+          const params = Object.fromEntries(Object.entries(result.params).map(([name, value]) => [name, Array.isArray(value) ? value.join('/') : value]));
+          return { route, params };
+        }
       } catch {
         // A malformed percent-escape in the path cannot match any gateway.
       }

@@ -9,6 +9,8 @@ export interface WsConnection {
   query: URLSearchParams;
   path: string;
   requestId: string;
+  /** Headers an upgrade check adds to the 101 response (e.g. a generated session id). */
+  responseHeaders?: Record<string, string>;
 }
 
 const connections = new WeakMap<IncomingMessage, WsConnection>();

@@ -52,8 +52,9 @@ export class BuiltinModel implements LanguageModelV3 {
   }
 
   private decide(options: LanguageModelV3CallOptions): Decision {
-    const offered = options.toolChoice?.type === 'none' ? [] : (options.tools ?? []).map((tool) => tool.name);
-    return decide(readPrompt(options.prompt), new Set(offered));
+    const offered = options.toolChoice?.type === 'none' ? [] : (options.tools ?? []).filter((tool) => tool.type === 'function');
+    const schemas = new Map(offered.map((tool) => [tool.name, tool.inputSchema as unknown]));
+    return decide(readPrompt(options.prompt), new Set(schemas.keys()), schemas);
   }
 
   private partsOf(decision: Decision): LanguageModelV3StreamPart[] {

@@ -36,7 +36,7 @@ export function intentOf(request: string): Intent {
  * The built-in model's whole mind: deterministic rules from the prompt to a tool call or an answer.
  * It answers from this turn's observations once it has any, and falls back to the knowledge base.
  */
-export function decide(view: PromptView, tools: ReadonlySet<string>): Decision {
+export function decide(view: PromptView, tools: ReadonlySet<string>, schemas: ReadonlyMap<string, unknown> = new Map()): Decision {
   const intent = intentOf(view.request);
   if (view.system.includes(PLANNING_INSTRUCTION)) return { kind: 'text', text: planFor(intent) };
   if (view.observations.length > 0 || view.system.includes(FINAL_ANSWER_INSTRUCTION)) {
@@ -46,9 +46,14 @@ export function decide(view: PromptView, tools: ReadonlySet<string>): Decision {
     case 'handoff':
       if (tools.has('request_handoff')) return tool('request_handoff', { reason: `The user asked: "${view.request}"` });
       return text('I cannot reach a human colleague from here, but I am happy to help myself.');
-    case 'arithmetic':
+    case 'arithmetic': {
       if (tools.has('calculator')) return tool('calculator', { expression: intent.expression });
-      return text(`${intent.expression} = ${formatNumber(evaluate(intent.expression))}`);
+      const result = evaluate(intent.expression);
+      // An interactive action that takes one number (the seed's MathProblem) is chosen and filled in.
+      const action = numericAction(schemas);
+      if (action) return tool(action.name, { [action.field]: result });
+      return text(`${intent.expression} = ${formatNumber(result)}`);
+    }
     case 'contacts':
       if (tools.has('contacts')) return tool('contacts', intent.query ? { query: intent.query } : {});
       break;
@@ -62,6 +67,15 @@ export function decide(view: PromptView, tools: ReadonlySet<string>): Decision {
       break;
   }
   return text('I am the built-in demo model and have no rule for that. Configure a real model provider for open questions.');
+}
+
+function numericAction(schemas: ReadonlyMap<string, unknown>): { name: string; field: string } | null {
+  for (const [name, schema] of schemas) {
+    const properties = Object.entries((schema as { properties?: Record<string, { type?: string }> } | undefined)?.properties ?? {});
+    const [only] = properties;
+    if (properties.length === 1 && only && (only[1].type === 'integer' || only[1].type === 'number')) return { name, field: only[0] };
+  }
+  return null;
 }
 
 function planFor(intent: Intent): string {

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { InteractiveContext } from '../../agent/actions/interactive-context';
+import { InteractiveAgent, InteractiveRouter } from '../router.decorators';
+import { GeneralChat, QuickChat } from './math.actions';
+
+/** The seed's example: WS /base/testing/interactive?message=4x4 */
+@Injectable()
+@InteractiveRouter('/testing')
+export class TestingRouter {
+  @InteractiveAgent('/interactive')
+  async interactiveChat(context: InteractiveContext): Promise<void> {
+    const [action] = await context.start(GeneralChat);
+    await context.notify({ event: 'context', data: context.serialize([action]) });
+  }
+
+  /** The same with a 1-second answer window that the action handles itself. */
+  @InteractiveAgent('/quick')
+  async quickChat(context: InteractiveContext): Promise<void> {
+    const [action] = await context.start(QuickChat);
+    await context.notify({ event: 'context', data: context.serialize([action]) });
+  }
+}

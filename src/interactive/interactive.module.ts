@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { WebSocketGateway } from '@nestjs/websockets';
+import type { AppConfig } from '../config/app-config';
+import { HistoryModule } from '../history/history.module';
+import { TestingRouter } from './examples/testing.router';
+import { InteractiveRoutes } from './interactive-routes';
+import { InteractiveSessions } from './interactive-sessions';
+import { InteractiveUpgradeCheck } from './interactive-upgrade.check';
+import { InteractiveGateway } from './interactive.gateway';
+import { SessionStore } from './session.store';
+
+@Module({})
+export class InteractiveModule {
+  /** Mounts every @InteractiveRouter provider below INTERACTIVE_BASE_PATH; the seed's example router is included. */
+  static forRoot(config: AppConfig): DynamicModule {
+    // The base path is configuration, so the gateway's path is set here rather than in a static decorator.
+    WebSocketGateway({ path: `${config.interactive.basePath}/*route`, upgradeCheck: InteractiveUpgradeCheck })(InteractiveGateway);
+    return {
+      module: InteractiveModule,
+      imports: [DiscoveryModule, HistoryModule],
+      providers: [InteractiveGateway, InteractiveRoutes, InteractiveSessions, InteractiveUpgradeCheck, SessionStore, TestingRouter],
+    };
+  }
+}
