@@ -56,7 +56,7 @@ describe('the server process, as npm start runs it', () => {
     expect((await fetch(`${url2}/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
-  it('runs the chat example, then the same conversation over /interact, offline with the built-in model', async () => {
+  it('runs the three protocols offline with the built-in model: chat, interact, interactive actions', async () => {
     const server = start();
     const url = await server.listening();
     const token = runTokenCli(['--sub', 'alice'], { DATA_DIR: dataDir }).stdout.trim();
@@ -77,6 +77,12 @@ describe('the server process, as npm start runs it', () => {
     do events.push(await widget.next()); while (events.at(-1)!.type !== 'turn_end');
     expect(events.filter((event) => event.type === 'chunk').map((event) => event.chunk).join('')).toContain('42');
     widget.close();
+
+    const quiz = await TestSocket.open(`${url.replace('http', 'ws')}/base/testing/interactive?message=4x4`, auth);
+    expect(await quiz.next()).toEqual({ message: 'before I answer that give me your answer?' });
+    quiz.send({ type: 'chat', message: '16', metadata: null });
+    expect(await quiz.next()).toEqual({ message: "You're Correct!" });
+    expect(await quiz.next()).toEqual({ event: 'context', data: [{ name: 'MathProblem', fields: { answer: 16 } }] });
   });
 
   it('logs JSON lines with request ids and never the token', async () => {

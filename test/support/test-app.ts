@@ -27,12 +27,16 @@ export interface TestAppOptions {
   database?: DatabaseKind;
   /** Extra modules, for specs that exercise the transport with a probe gateway or controller. */
   imports?: Type[];
+  /** An existing database to reuse (left in place at close), e.g. to restart an app on the same data. */
+  databaseUrl?: string;
 }
 
 /** The real application, configured as main.ts does, listening on a free port with its own database. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agw-data-'));
-  const database: TestDatabase = await (options.database ?? sqlite).create();
+  const database: TestDatabase = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await (options.database ?? sqlite).create();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

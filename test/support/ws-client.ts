@@ -9,6 +9,8 @@ export interface UpgradeRefusal {
 /** A real `ws` client that buffers frames so a test can await them in order. */
 export class TestSocket {
   private readonly frames: unknown[] = [];
+  /** The headers of the 101 response. */
+  headers: Record<string, string | string[] | undefined> = {};
   private readonly waiters: Array<(frame: unknown) => void> = [];
   readonly closed: Promise<{ code: number; reason: string }>;
 
@@ -25,8 +27,14 @@ export class TestSocket {
   static open(url: string, options: ClientOptions & { protocols?: string[] } = {}): Promise<TestSocket> {
     const { protocols, ...rest } = options;
     const socket = new WebSocket(url, protocols, rest);
+    let headers: TestSocket['headers'] = {};
+    socket.once('upgrade', (response) => (headers = response.headers));
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new TestSocket(socket)));
+      socket.once('open', () => {
+        const opened = new TestSocket(socket);
+        opened.headers = headers;
+        resolve(opened);
+      });
       socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
       socket.once('error', reject);
     });

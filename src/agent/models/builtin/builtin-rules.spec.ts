@@ -48,4 +48,9 @@ describe('the built-in rules', () => {
   it('does not mistake prose with numbers for arithmetic', () => {
     expect(intentOf('I ordered 3 items on the 12th')).toMatchObject({ kind: 'question' });
   });
+
+  it('fills in an offered action that takes one number with the result (the seed MathProblem)', () => {
+    const schemas = new Map([['MathProblem', { type: 'object', properties: { answer: { type: 'integer' } } }]]);
+    expect(decide(view('4x4'), new Set(schemas.keys()), schemas)).toEqual({ kind: 'tool', name: 'MathProblem', input: { answer: 16 } });
+  });
 });

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, type DatabaseKind, type TestDatabase } from './support/databases';
+import { startTestApp, type TestApp } from './support/test-app';
+import { signToken } from './support/tokens';
+import { TestSocket } from './support/ws-client';
+
+const auth = (sub = 'alice') => ({ headers: { Authorization: `Bearer ${signToken(sub)}` } });
+const QUESTION = { message: 'before I answer that give me your answer?' };
+const CONTEXT = { event: 'context', data: [{ name: 'MathProblem', fields: { answer: 16 } }] };
+const chat = (message: string) => ({ type: 'chat', message, metadata: null });
+
+describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind.name, kind] as const))('interactive actions on %s', (_name, kind: DatabaseKind) => {
+  let db: TestDatabase;
+  let t: TestApp;
+  const url = (query: string, route = 'testing/interactive') => `${t.wsUrl}/base/${route}?${query}`;
+
+  beforeAll(async () => {
+    db = await kind.create();
+    t = await startTestApp({ databaseUrl: db.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
+
+  it.each([
+    ['16', "You're Correct!"],
+    ['15', "You're Wrong! Answer is 16"],
+  ])('runs the seed example frame for frame: 4x4, the client answers %s', async (answer, verdict) => {
+    const socket = await TestSocket.open(url(`message=4x4&session_id=s-${answer}`), auth());
+    expect(await socket.next()).toEqual(QUESTION);
+    socket.send(chat(answer));
+    expect(await socket.next()).toEqual({ message: verdict });
+    expect(await socket.next()).toEqual(CONTEXT);
+    expect(await socket.closed).toEqual({ code: 1000, reason: 'done' });
+    const history = (await (await fetch(`${t.httpUrl}/history/s-${answer}`, auth())).json()) as Array<{ role: string; content: string }>;
+    expect(history.map((entry) => [entry.role, entry.content])).toEqual([
+      ['user', '4x4'],
+      ['agent', verdict],
+    ]);
+  });
+
+  it('handles a reply that is not a number: says so and asks again', async () => {
+    const socket = await TestSocket.open(url('message=4x4&session_id=s-nan'), auth());
+    expect(await socket.next()).toEqual(QUESTION);
+    socket.send(chat('sixteen'));
+    expect(await socket.next()).toEqual({ message: '"sixteen" is not a whole number. What is your answer?' });
+    socket.send(chat(' 16 '));
+    expect(await socket.next()).toEqual({ message: "You're Correct!" });
+    expect(await socket.next()).toEqual(CONTEXT);
+  });
+
+  it('answers in words when no action fits, and generates a session id when none is given', async () => {
+    const socket = await TestSocket.open(url('message=hello'), auth());
+    expect(socket.headers['x-session-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await socket.next()).toMatchObject({ message: expect.stringMatching(/^Hello!/) as string });
+    expect(await socket.next()).toEqual({ event: 'context', data: [{ name: 'GeneralChat', fields: {} }] });
+  });
+
+  it('refuses bad upgrades before the 101: no message 400, no token 401, another user 403, unknown route 404', async () => {
+    expect(await TestSocket.refusal(url('session_id=x'), auth())).toMatchObject({ status: 400, body: { code: 'interactive.missing_message' } });
+    expect((await TestSocket.refusal(url('message=4x4'))).status).toBe(401);
+    expect(await TestSocket.refusal(url('message=4x4&session_id=s-16'), auth('mallory'))).toMatchObject({ status: 403, body: { code: 'chat.forbidden' } });
+    expect(await TestSocket.refusal(url('message=4x4', 'testing/nothing'), auth())).toMatchObject({ status: 404, body: { code: 'interactive.route_not_found' } });
+    expect(await TestSocket.refusal(url('message=4x4&session_id=bad%20id'), auth())).toMatchObject({ status: 400 });
+  });
+
+  it('answers a chat frame with nothing waiting, and bad frames, with error frames', async () => {
+    const socket = await TestSocket.open(url('message=4x4&session_id=s-frames'), auth());
+    expect(await socket.next()).toEqual(QUESTION);
+    socket.send('nope');
+    expect(await socket.next()).toEqual({ event: 'error', data: { code: 'interactive.invalid_frame', message: 'The frame is not valid JSON' } });
+    socket.send({ type: 'chat', message: 16 });
+    expect(await socket.next()).toEqual({ event: 'error', data: { code: 'interactive.invalid_frame', message: 'message must be a string' } });
+    socket.send(chat('16'));
+    expect(await socket.next()).toEqual({ message: "You're Correct!" });
+  });
+
+  it('resumes after a reconnect: the pending question is asked again and the answer completes the action', async () => {
+    const first = await TestSocket.open(url('message=4x4&session_id=s-reconnect'), auth());
+    expect(await first.next()).toEqual(QUESTION);
+    first.close();
+    await first.closed;
+    const second = await TestSocket.open(url('message=4x4&session_id=s-reconnect'), auth());
+    expect(await second.next()).toEqual(QUESTION);
+    second.send(chat('16'));
+    expect(await second.next()).toEqual({ message: "You're Correct!" });
+    expect(await second.next()).toEqual(CONTEXT);
+  });
+
+  it('resumes after a server restart, replaying the journal instead of asking the model again', async () => {
+    const before = await TestSocket.open(url('message=4x4&session_id=s-restart'), auth());
+    expect(await before.next()).toEqual(QUESTION);
+    await t.close();
+    expect((await before.closed).code).toBe(1001);
+    t = await startTestApp({ databaseUrl: db.url });
+
+    const after = await TestSocket.open(url('message=ignored-on-resume&session_id=s-restart'), auth());
+    expect(await after.next()).toEqual(QUESTION);
+    after.send(chat('16'));
+    expect(await after.next()).toEqual({ message: "You're Correct!" });
+    expect(await after.next()).toEqual(CONTEXT);
+    const history = (await (await fetch(`${t.httpUrl}/history/s-restart`, auth())).json()) as Array<{ content: string }>;
+    expect(history.map((entry) => entry.content)).toEqual(['4x4', "You're Correct!"]);
+  });
+
+  it('lets an action handle a waitForInput timeout itself', async () => {
+    const socket = await TestSocket.open(url('message=4x4&session_id=s-quick', 'testing/quick'), auth());
+    expect(await socket.next()).toEqual({ message: 'quick, your answer?' });
+    expect(await socket.next()).toEqual({ message: 'Too slow! The answer is 16.' });
+    expect(await socket.next()).toEqual({ event: 'context', data: [{ name: 'QuickMathProblem', fields: { answer: 16 } }] });
+  });
+});
+
+describe('interactive settings', () => {
+  it('INTERACTIVE_INPUT_TIMEOUT_MS: an unhandled waitForInput timeout ends the session with a clear error frame', async () => {
+    const t = await startTestApp({ env: { INTERACTIVE_INPUT_TIMEOUT_MS: '300' } });
+    try {
+      const socket = await TestSocket.open(`${t.wsUrl}/base/testing/interactive?message=4x4&session_id=s-timeout`, auth());
+      expect(await socket.next()).toEqual(QUESTION);
+      expect(await socket.next()).toEqual({ event: 'error', data: { code: 'action.input_timeout', message: 'No answer arrived within 300 ms' } });
+      expect((await socket.closed).code).toBe(1000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('INTERACTIVE_BASE_PATH: the routers are served under the configured base path', async () => {
+    const t = await startTestApp({ env: { INTERACTIVE_BASE_PATH: '/assist/v2' } });
+    try {
+      const socket = await TestSocket.open(`${t.wsUrl}/assist/v2/testing/interactive?message=4x4`, auth());
+      expect(await socket.next()).toEqual(QUESTION);
+      expect((await TestSocket.refusal(`${t.wsUrl}/base/testing/interactive?message=4x4`, auth())).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
