@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 30000,
     pool: 'forks',
     reporters: ['default'],
+    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });
