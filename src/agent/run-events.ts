@@ -39,7 +39,3 @@ export interface RunEnvelope {
 }
 
 export type RunEvent = RunEnvelope & RunEventBody;
-
-export type RunEventType = RunEventBody['type'];
-
-export const TERMINAL_EVENTS: ReadonlySet<RunEventType> = new Set(['run.finished', 'run.failed', 'run.cancelled']);

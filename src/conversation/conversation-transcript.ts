@@ -62,7 +62,7 @@ export class ConversationTranscript {
 
   /** The conversation as people saw it: user messages, answers and operator replies, oldest first. */
   async turns(chatId: string, limit: number): Promise<ConversationTurn[]> {
-    const events = await this.history.listOfTypes(chatId, ['user.message', 'agent.step', 'operator.message'], { limit: limit * ENTRIES_PER_TURN });
+    const events = await this.history.list(chatId, { types: ['user.message', 'agent.step', 'operator.message'], limit: limit * ENTRIES_PER_TURN });
     const turns: ConversationTurn[] = [];
     for (const event of events) {
       const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
@@ -79,7 +79,7 @@ export class ConversationTranscript {
   /** The last `turns` exchanges (user message → final answer) before the current run, oldest first. */
   async memory(chatId: string, turns: number, currentRunId: string): Promise<ModelMessage[]> {
     if (turns === 0) return [];
-    const events = await this.history.listOfTypes(chatId, ['user.message', 'agent.step'], { limit: turns * ENTRIES_PER_TURN });
+    const events = await this.history.list(chatId, { types: ['user.message', 'agent.step'], limit: turns * ENTRIES_PER_TURN });
     const messages: ModelMessage[] = [];
     for (const event of events) {
       if (event.runId === currentRunId) continue;

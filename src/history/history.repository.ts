@@ -77,30 +77,20 @@ export class HistoryRepository {
     return Number(rows[0]!.last_seq);
   }
 
-  /** Up to `limit` events before `beforeSeq` (all when absent), oldest first. */
-  async list(chatId: string, options: { limit: number; beforeSeq?: number }): Promise<StoredChatEvent[]> {
-    const rows = await this.db.getRepository(ChatEvent).find({
-      where: { chatId, ...(options.beforeSeq !== undefined ? { seq: LessThan(options.beforeSeq) } : {}) },
-      order: { seq: 'DESC' },
-      take: options.limit,
-    });
-    return rows.reverse().map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown }));
-  }
-
   /**
-   * Like `list`, but only events of the given types, so a page holds `limit` of them however many other
-   * entries sit between. It filters while walking the (chat_id, seq) key backwards: cheap while the wanted
-   * types are most of the log, as history items are.
+   * Up to `limit` events before `beforeSeq` (all when absent), oldest first; with `types`, only events of
+   * those types, so a page holds `limit` of them however many other entries sit between. The filter runs
+   * while walking the (chat_id, seq) key backwards: cheap while the wanted types are most of the log.
    */
-  async listOfTypes(
-    chatId: string,
-    types: readonly string[],
-    options: { limit: number; beforeSeq?: number },
-  ): Promise<StoredChatEvent[]> {
-    // `IN ()` is not valid SQL everywhere; no types means no events.
-    if (types.length === 0) return [];
+  async list(chatId: string, options: { limit: number; beforeSeq?: number; types?: readonly string[] }): Promise<StoredChatEvent[]> {
+    // `IN ()` is not valid SQL everywhere; an empty type list means no events.
+    if (options.types?.length === 0) return [];
     const rows = await this.db.getRepository(ChatEvent).find({
-      where: { chatId, type: In([...types]), ...(options.beforeSeq !== undefined ? { seq: LessThan(options.beforeSeq) } : {}) },
+      where: {
+        chatId,
+        ...(options.types ? { type: In([...options.types]) } : {}),
+        ...(options.beforeSeq !== undefined ? { seq: LessThan(options.beforeSeq) } : {}),
+      },
       order: { seq: 'DESC' },
       take: options.limit,
     });

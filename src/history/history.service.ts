@@ -32,7 +32,7 @@ export class HistoryService {
       throw new ChatError(ChatErrorCode.NotFound, 'No chat with this id');
     }
     // One row more than asked tells whether an older page exists without a second query.
-    const rows = await this.history.listOfTypes(chatId, HISTORY_TYPES, { limit: request.limit + 1, beforeSeq: request.before });
+    const rows = await this.history.list(chatId, { types: HISTORY_TYPES, limit: request.limit + 1, beforeSeq: request.before });
     const hasOlder = rows.length > request.limit;
     const page = hasOlder ? rows.slice(1) : rows;
     return { items: page.map(toEntry), nextBefore: hasOlder ? page[0]!.seq : null };
@@ -40,7 +40,7 @@ export class HistoryService {
 }
 
 function toEntry(event: StoredChatEvent): HistoryEntry {
-  // The log is written only through ChatLogEntry-typed code, and listOfTypes returned only these types.
+  // The log is written only through ChatLogEntry-typed code, and list() returned only these types.
   const entry = { type: event.type, payload: event.payload } as HistoryLogEntry;
   const timestamp = event.createdAt.toISOString();
   switch (entry.type) {

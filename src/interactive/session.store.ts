@@ -40,7 +40,7 @@ export class SessionStore {
 
   /** The session's last execution when it has not finished (a restart or a crash interrupted it). */
   async unfinished(sessionId: string): Promise<UnfinishedExecution | null> {
-    const events = await this.history.listOfTypes(sessionId, ['session.started', 'session.finished', 'journal'], { limit: MAX_ENTRIES });
+    const events = await this.history.list(sessionId, { types: ['session.started', 'session.finished', 'journal'], limit: MAX_ENTRIES });
     const entries = events.map((event) => ({ type: event.type, payload: event.payload }) as ChatLogEntry);
     const started = entries.findLast((entry) => entry.type === 'session.started');
     if (started?.type !== 'session.started') return null;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
-import type { Action, ActionClass } from './action';
+import type { ActionClass } from './action';
 
 export type FieldType = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -69,5 +69,3 @@ export function actionJsonSchema(spec: ActionSpec): Record<string, unknown> {
     additionalProperties: false,
   };
 }
-
-export type ActionInstance = Action & Record<string, unknown>;
