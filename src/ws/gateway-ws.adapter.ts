@@ -15,7 +15,7 @@ import { rejectUpgrade } from './upgrade-rejection';
 import { attachConnection, connectionOf } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
 import type { WsUpgradeCheck } from './ws-upgrade-check';
-import { parseFrame, unknownTypeFrame, WS_INVALID_FRAME } from './ws-message';
+import { parseFrame, unroutable, WS_INVALID_FRAME } from './ws-message';
 
 export interface GatewayWsOptions {
   handshake: WsHandshake;
@@ -85,7 +85,7 @@ export class GatewayWsAdapter extends WsAdapter {
     transform: (data: unknown) => Observable<unknown>,
   ): Observable<unknown> {
     let frame = parseFrame(buffer.data);
-    if (!handlers.has(frame.event) && frame.event !== WS_INVALID_FRAME) frame = unknownTypeFrame(frame.event);
+    if (!handlers.has(frame.event) && frame.event !== WS_INVALID_FRAME) frame = unroutable(frame.event);
     const handler = handlers.get(frame.event);
     if (!handler) return EMPTY;
     try {

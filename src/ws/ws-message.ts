@@ -27,8 +27,9 @@ export function parseFrame(data: RawData): { event: string; data: unknown } {
   return { event: type, data: message };
 }
 
-export function unknownTypeFrame(type: string): { event: string; data: InvalidFrame } {
-  return invalid(`Unknown message type "${type}"`);
+/** The invalid-frame event for a frame no handler of the gateway takes. */
+export function unroutable(event: string): { event: string; data: InvalidFrame } {
+  return invalid(event === WS_UNTYPED_FRAME ? 'The frame needs a "type"' : `Unknown message type "${event}"`);
 }
 
 function invalid(error: string): { event: string; data: InvalidFrame } {
