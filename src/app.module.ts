@@ -5,6 +5,7 @@ import { AgentRunModule } from './chat/agent-run.module';
 import { ChatModule } from './chat/chat.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
@@ -20,6 +21,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config),
+        CoordinationModule.forRoot(config),
         AuthModule,
         HealthModule,
         HistoryModule,

@@ -19,7 +19,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     handshake: new WsHandshake(app.get(TokenVerifier), config.ws.allowedOrigins),
     maxPayloadBytes: config.ws.maxPayloadBytes,
     heartbeatIntervalMs: config.ws.heartbeatIntervalMs,
-    closeGraceMs: Math.min(config.http.shutdownTimeoutMs, 5000),
+    closeGraceMs: shutdownTiming(config).closeGraceMs,
     logger: logger.child({ context: 'WebSocket' }),
   });
   app.useWebSocketAdapter(adapter);
@@ -34,6 +34,18 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return adapter;
+}
+
+/** Leaves the database and the HTTP server this long to close once the sockets are gone. */
+const FINAL_CLOSE_MS = 2000;
+
+/**
+ * The shutdown budget, step by step: running turns get up to SHUTDOWN_TIMEOUT_MS to finish, then clients get
+ * `closeGraceMs` to answer the 1012 close, then the rest closes. Past `exitAfterMs` the process exits anyway.
+ */
+export function shutdownTiming(config: AppConfig): { closeGraceMs: number; exitAfterMs: number } {
+  const closeGraceMs = Math.min(config.http.shutdownTimeoutMs, 5000);
+  return { closeGraceMs, exitAfterMs: config.http.shutdownTimeoutMs + closeGraceMs + FINAL_CLOSE_MS };
 }
 
 /** Listens on PORT, then on any configured legacy ports; returns the legacy ports actually bound. */

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { configureApp, startListening } from './app.setup';
+import { configureApp, shutdownTiming, startListening } from './app.setup';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { createLogger } from './logging/logger';
 import { PinoNestLogger } from './logging/pino-nest-logger';
@@ -15,7 +15,8 @@ async function bootstrap(config: AppConfig, logger: Logger): Promise<void> {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  const legacy = await startListening(app, config, configureApp(app, config, logger));
+  const adapter = configureApp(app, config, logger);
+  const legacy = await startListening(app, config, adapter);
   if (legacy.length > 0) logger.info({ ports: legacy }, 'Also listening on the legacy ports');
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info({ url: `http://${config.http.host}:${port}`, port, database: config.database.type }, 'Agent Gateway is listening');
@@ -24,11 +25,14 @@ async function bootstrap(config: AppConfig, logger: Logger): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'Shutting down: no new connections, closing sockets with 1001');
+    // Refuse new WebSocket clients first, so they reconnect elsewhere while running turns finish here.
+    adapter.drain();
+    const { exitAfterMs } = shutdownTiming(config);
+    logger.info({ signal, exitAfterMs }, 'Draining: new WebSocket upgrades get 503, running turns may finish, then sockets close with 1012');
     setTimeout(() => {
       logger.error('Shutdown took too long; exiting');
       process.exit(1);
-    }, config.http.shutdownTimeoutMs).unref();
+    }, exitAfterMs).unref();
     app.close().then(
       () => logger.info('Stopped'),
       (error: unknown) => {

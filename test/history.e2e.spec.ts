@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatLogEntry } from '../src/history/chat-log';
-import { HistoryRepository, type StoredChatEvent } from '../src/history/history.repository';
+import { EventLog } from '../src/event-log/event-log';
+import type { LogEvent } from '../src/history/chat-log';
+import { HistoryRepository } from '../src/history/history.repository';
 import { databaseKinds } from './support/databases';
 import { startTestApp, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
@@ -13,20 +15,20 @@ const BAD_QUERIES = [
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const user = (content: string): ChatLogEntry => ({ type: 'user.message', payload: { messageId: 'm1', content } });
 const step = (stepType: 'PlanningStep' | 'ActionStep' | 'FinalAnswerStep', content: string): ChatLogEntry => ({
-  type: 'agent.step',
-  payload: { messageId: 'm1', runId: 'r1', stepType, content },
+  type: 'step.finished',
+  payload: { messageId: 'm1', step: 1, stepType, content },
 });
-const ended: ChatLogEntry = { type: 'run.ended', payload: { messageId: 'm1', runId: 'r1', outcome: 'finished' } };
+const ended: ChatLogEntry = { type: 'run.finished', payload: { messageId: 'm1', answer: '' } };
 
 describe.each(databaseKinds.map((kind) => [kind.name, kind] as const))('GET /history/{chat_id} on %s', (_name, kind) => {
   let t: TestApp;
   let history: HistoryRepository;
   let counter = 0;
   // Each test seeds its own chat ids, so they share one app and database.
-  const seed = async (entries: ChatLogEntry[], owner = 'alice'): Promise<[string, StoredChatEvent[]]> => {
+  const seed = async (entries: ChatLogEntry[], owner = 'alice'): Promise<[string, LogEvent[]]> => {
     const chatId = `chat-${++counter}`;
     await history.claimChat(chatId, owner);
-    return [chatId, await history.append(chatId, entries.map((e) => ({ type: e.type, runId: null, payload: e.payload })))];
+    return [chatId, await t.app.get(EventLog).append(chatId, entries.map((e) => ({ ...e, runId: null }) as LogEvent))];
   };
   const get = (path: string, sub: string | null = 'alice', headers: Record<string, string> = {}) =>
     fetch(`${t.httpUrl}${path}`, { headers: { ...headers, ...(sub ? { Authorization: `Bearer ${signToken(sub)}` } : {}) } });
@@ -69,7 +71,7 @@ describe.each(databaseKinds.map((kind) => [kind.name, kind] as const))('GET /his
     // A run.ended after every agent step, so pages must count history items, not log rows.
     const entries = Array.from({ length: 25 }, (_, i) => (i % 2 === 0 ? [user(`u${i}`)] : [step('ActionStep', `a${i}`), ended])).flat();
     const [chatId, stored] = await seed(entries);
-    const itemSeqs = stored.filter((e) => e.type !== 'run.ended').map((e) => e.seq);
+    const itemSeqs = stored.filter((e) => e.type !== 'run.finished').map((e) => e.seq);
 
     const pages: string[][] = [];
     const cursors: Array<string | null> = [];

@@ -92,7 +92,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     const before = await TestSocket.open(url('message=4x4&session_id=s-restart'), auth());
     expect(await before.next()).toEqual(QUESTION);
     await t.close();
-    expect((await before.closed).code).toBe(1001);
+    expect((await before.closed).code).toBe(1012);
     t = await startTestApp({ databaseUrl: db.url });
 
     const after = await TestSocket.open(url('message=ignored-on-resume&session_id=s-restart'), auth());

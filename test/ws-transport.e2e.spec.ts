@@ -91,12 +91,12 @@ describe('WebSocket transport', () => {
 });
 
 describe('WebSocket shutdown', () => {
-  it('closes open sockets with 1001 when the app stops', async () => {
+  it('closes open sockets with 1012 "service restart" when the app stops', async () => {
     const t = await startTestApp({ imports: [ProbeModule] });
     const client = await TestSocket.open(`${t.wsUrl}/probe/a`, { headers: { Authorization: `Bearer ${signToken('alice')}` } });
     await client.next();
     const closing = t.close();
-    expect(await client.closed).toEqual({ code: 1001, reason: 'server shutting down' });
+    expect(await client.closed).toEqual({ code: 1012, reason: 'service restart' });
     await closing;
   });
 });

@@ -5,9 +5,12 @@ export enum ChatErrorCode {
   NotFound = 'chat.not_found',
   Forbidden = 'chat.forbidden',
   InvalidMessage = 'chat.invalid_message',
+  InvalidAfter = 'chat.invalid_after',
   Busy = 'chat.busy',
   UnknownMessage = 'chat.unknown_message',
   StorageFailed = 'chat.storage_failed',
+  /** The instance running the message stopped (crashed, killed) before the run ended. */
+  Interrupted = 'run.interrupted',
   NotHandedOff = 'chat.not_handed_off',
 }
 

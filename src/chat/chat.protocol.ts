@@ -1,8 +1,10 @@
-import type { RunEvent, StepType } from '../agent/run-events';
+import type { StepType } from '../agent/run-events';
+import type { LogEvent } from '../history/chat-log';
 
 /**
  * The chat step-stream protocol (seed 001) in one place: what clients send, what the server sends, and
- * how run events become frames. `agent_step_delta` is our extension, sent only to `?stream=1` sockets.
+ * how logged events become frames. Every frame carries `seq`, the position in the chat's event log that
+ * `?after=` resumes from; `agent_step_delta` is our extension, sent only to `?stream=1` sockets.
  */
 export interface ClientMessageFrame {
   type: 'client';
@@ -15,14 +17,17 @@ export interface CancelFrame {
 }
 export type ChatClientFrame = ClientMessageFrame | CancelFrame;
 
-export type ChatServerFrame =
+export type ChatServerFrame = { seq: number } & (
   | { type: 'agent_step'; step_type: StepType; message: string; message_id: string; chat_id: string }
   | { type: 'agent_step_delta'; delta: string; message_id: string; chat_id: string }
   | { type: 'message_end'; message_id: string; chat_id: string }
-  | { type: 'agent_error'; error: string; chat_id: string; message_id?: string };
+  | { type: 'agent_error'; error: string; chat_id: string; message_id?: string }
+);
 
 export const MAX_MESSAGE_CHARS = 20000;
 export const MAX_MESSAGE_ID_CHARS = 128;
+
+const HELD = 'This chat is with a human operator; your message was passed on to them';
 
 /** Validates a routed frame; returns the problem in words for an `agent_error`, or the typed frame. */
 export function parseClientFrame(body: Record<string, unknown>): ChatClientFrame | string {
@@ -36,20 +41,24 @@ export function parseClientFrame(body: Record<string, unknown>): ChatClientFrame
   return { type: 'client', message, message_id: messageId };
 }
 
-/** The frames one run event becomes for a socket; `streaming` sockets also get token deltas. */
-export function framesFor(event: RunEvent, messageId: string, streaming: boolean): ChatServerFrame[] {
-  const chat_id = event.chatId;
+/** The frames one logged event becomes for a socket; `streaming` sockets also get token deltas. */
+export function framesFor(event: LogEvent, streaming: boolean): ChatServerFrame[] {
+  const base = { chat_id: event.chatId, seq: event.seq };
   switch (event.type) {
     case 'text.delta':
-      return streaming ? [{ type: 'agent_step_delta', delta: event.delta, message_id: messageId, chat_id }] : [];
+      return streaming ? [{ type: 'agent_step_delta', delta: event.payload.delta, message_id: event.payload.messageId, ...base }] : [];
     case 'step.finished':
-      return [{ type: 'agent_step', step_type: event.stepType, message: event.content, message_id: messageId, chat_id }];
+      return [{ type: 'agent_step', step_type: event.payload.stepType, message: event.payload.content, message_id: event.payload.messageId, ...base }];
     case 'run.finished':
-      return [{ type: 'message_end', message_id: messageId, chat_id }];
+      return [{ type: 'message_end', message_id: event.payload.messageId, ...base }];
     case 'run.failed':
-      return [errorFrame(chat_id, event.error.message, messageId), { type: 'message_end', message_id: messageId, chat_id }];
+      return ending(event, event.payload.error.message);
     case 'run.cancelled':
-      return [errorFrame(chat_id, event.reason, messageId), { type: 'message_end', message_id: messageId, chat_id }];
+      return ending(event, event.payload.reason);
+    case 'turn.held':
+      // The client learns why no steps come, and can unlock on message_end as always.
+      return ending(event, HELD);
+    case 'user.message':
     case 'run.started':
     case 'step.started':
     case 'tool.call':
@@ -58,18 +67,23 @@ export function framesFor(event: RunEvent, messageId: string, streaming: boolean
     case 'input.requested':
     case 'notify':
     case 'handoff':
+    case 'operator.message':
+    case 'status.changed':
+    case 'session.started':
+    case 'journal':
+    case 'session.finished':
       return [];
   }
 }
 
-/** A message kept for the human operator of a handed-off chat: the client learns why no steps come. */
-export function heldFrames(chatId: string, messageId: string): ChatServerFrame[] {
-  return [
-    errorFrame(chatId, 'This chat is with a human operator; your message was passed on to them', messageId),
-    { type: 'message_end', message_id: messageId, chat_id: chatId },
-  ];
+function ending(event: LogEvent & { payload: { messageId: string } }, error: string): ChatServerFrame[] {
+  const messageId = event.payload.messageId;
+  return [errorFrame(event.chatId, error, event.seq, messageId), { type: 'message_end', message_id: messageId, chat_id: event.chatId, seq: event.seq }];
 }
 
-export function errorFrame(chatId: string, error: string, messageId?: string): ChatServerFrame {
-  return messageId === undefined ? { type: 'agent_error', error, chat_id: chatId } : { type: 'agent_error', error, chat_id: chatId, message_id: messageId };
+/** An error frame; a refusal that is not in the log carries the seq the socket has reached. */
+export function errorFrame(chatId: string, error: string, seq: number, messageId?: string): ChatServerFrame {
+  return messageId === undefined
+    ? { type: 'agent_error', error, chat_id: chatId, seq }
+    : { type: 'agent_error', error, chat_id: chatId, message_id: messageId, seq };
 }

@@ -2,7 +2,9 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
+import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import { InteractiveError, InteractiveErrorCode } from '../interactive/interactive.error';
+import { ServerError, ServerErrorCode } from '../ws/server.error';
 import type { ErrorResponse } from './error-response.dto';
 
 export interface HttpError {
@@ -22,6 +24,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof ChatError) return coded(chatStatus(error.code), error);
   if (error instanceof AgentError) return coded(agentStatus(error.code), error);
   if (error instanceof InteractiveError) return coded(interactiveStatus(error.code), error);
+  if (error instanceof EventLogError) return coded(eventLogStatus(error.code), error);
+  if (error instanceof ServerError) return serverError(error);
   if (error instanceof HttpException) return fromHttpException(error);
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -60,7 +64,15 @@ function interactiveStatus(code: InteractiveErrorCode): number {
   }
 }
 
-function coded(status: number, error: ChatError | AgentError | InteractiveError): HttpError {
+function eventLogStatus(code: EventLogErrorCode): number {
+  switch (code) {
+    case EventLogErrorCode.WriterLost:
+    case EventLogErrorCode.Unavailable:
+      return HttpStatus.SERVICE_UNAVAILABLE;
+  }
+}
+
+function coded(status: number, error: ChatError | AgentError | InteractiveError | EventLogError): HttpError {
   return { status, headers: {}, body: { statusCode: status, code: error.code, message: error.message } };
 }
 
@@ -68,6 +80,7 @@ function chatStatus(code: ChatErrorCode): number {
   switch (code) {
     case ChatErrorCode.InvalidChatId:
     case ChatErrorCode.InvalidMessage:
+    case ChatErrorCode.InvalidAfter:
       return HttpStatus.BAD_REQUEST;
     case ChatErrorCode.Forbidden:
       return HttpStatus.FORBIDDEN;
@@ -79,6 +92,7 @@ function chatStatus(code: ChatErrorCode): number {
     case ChatErrorCode.UnknownMessage:
       return HttpStatus.NOT_FOUND;
     case ChatErrorCode.StorageFailed:
+    case ChatErrorCode.Interrupted:
       return HttpStatus.SERVICE_UNAVAILABLE;
   }
 }
@@ -99,6 +113,16 @@ function agentStatus(code: AgentErrorCode): number {
       return HttpStatus.GATEWAY_TIMEOUT;
     case AgentErrorCode.Internal:
       return HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+}
+
+function serverError(error: ServerError): HttpError {
+  switch (error.code) {
+    case ServerErrorCode.Draining: {
+      const status = HttpStatus.SERVICE_UNAVAILABLE;
+      // This instance is going away: behind a load balancer the retry reaches another one.
+      return { status, headers: { 'Retry-After': '1' }, body: { statusCode: status, code: error.code, message: error.message } };
+    }
   }
 }
 

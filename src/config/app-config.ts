@@ -35,6 +35,9 @@ export interface AppConfig {
   };
   dataDir: string;
   database: DatabaseConfig;
+  /** Set: instances coordinate through Redis (locks, fan-out, queues); unset: one process, in memory. */
+  redis: { url: string } | null;
+  coordination: { lockTtlMs: number };
   auth: AuthConfig;
   ws: { maxPayloadBytes: number; heartbeatIntervalMs: number; allowedOrigins: string[] | null };
   model: ModelConfig;
@@ -60,7 +63,7 @@ export class ConfigError extends Error {
 }
 
 // Values never echoed back in an error message: they may hold credentials.
-const SENSITIVE = /SECRET|DATABASE_URL|KEY/;
+const SENSITIVE = /SECRET|DATABASE_URL|REDIS_URL|KEY/;
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -78,6 +81,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, legacyPorts: legacyPorts(env) },
     dataDir,
     database: databaseConfig(env, dataDir),
+    redis: env.REDIS_URL ? { url: env.REDIS_URL } : null,
+    coordination: { lockTtlMs: env.CHAT_LOCK_TTL_MS },
     auth: authConfig(env),
     ws: {
       maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,

@@ -73,6 +73,15 @@ export class Environment {
 
   @Transform(blankToUndefined)
   @IsOptional()
+  @Matches(/^rediss?:\/\/.+$/, { message: 'REDIS_URL must be redis://[user:password@]host:port[/db] (or rediss:// for TLS)' })
+  REDIS_URL?: string;
+
+  /** How long a chat's run lock outlives an instance that stopped renewing it (crashed or cut off). */
+  @IntRange(1000, 600000)
+  CHAT_LOCK_TTL_MS = 10000;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 

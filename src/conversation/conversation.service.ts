@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AgentRunner } from '../agent/engine/agent-runner';
-import type { RunEvent, RunEventBody } from '../agent/run-events';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ChatControl, ChatPresence, TurnQueue, type QueuedTurn } from '../coordination/coordination';
+import type { ChatWriter } from '../event-log/chat-writer';
+import { EventLog } from '../event-log/event-log';
+import type { LogFollower, LogListener } from '../event-log/log-follower';
+import { RunRecovery } from '../event-log/run-recovery';
 import { ConversationRepository } from '../history/conversation.repository';
-import { ConversationLane, type TurnJob } from './conversation-lane';
+import { ConversationLane, type ActiveTurn } from './conversation-lane';
 import { ConversationTranscript } from './conversation-transcript';
-import type { OperatorMessage, TurnSink } from './turn-sink';
+import { logEntry, runEventEntry } from './turn-entries';
 
 export interface TurnRequest {
   messageId: string;
@@ -15,84 +19,90 @@ export interface TurnRequest {
   agentId?: string;
 }
 
+// How long a cancel or an interrupt waits for the instance running the chat to answer.
+const CONTROL_TIMEOUT_MS = 5000;
+const ORPHAN_BATCH = 100;
+
 /**
- * The protocol-neutral heart of every conversation: runs its turns one at a time (enqueue, reject or
- * interrupt while busy), stores every step before any connection sees it, and fans run events out to
- * every connection on the conversation. Adapters translate the events to their wire.
+ * The protocol-neutral heart of every conversation. Turns wait in the chat's queue; whichever instance
+ * holds the chat's writer runs them one at a time, and every event goes through the event log, which
+ * fans it out to every connection on every instance. Adapters follow the log and translate.
  */
 @Injectable()
-export class ConversationService implements BeforeApplicationShutdown {
+export class ConversationService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('ConversationService');
   private readonly lanes = new Map<string, ConversationLane>();
+  private stopping = false;
 
   constructor(
     private readonly runner: AgentRunner,
+    private readonly log: EventLog,
     private readonly transcript: ConversationTranscript,
     private readonly conversations: ConversationRepository,
+    private readonly queue: TurnQueue,
+    private readonly control: ChatControl,
+    private readonly presence: ChatPresence,
+    private readonly recovery: RunRecovery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  join(chatId: string, sink: TurnSink): void {
-    this.lane(chatId).sinks.add(sink);
+  onModuleInit(): void {
+    // A chat given up by a brief writer (an operator reply) may have turns queued behind it.
+    this.log.onRelease((chatId) => void this.pickUp(chatId));
+    this.recovery.register('turn', (writer, runId) => this.recoverTurn(writer, runId));
+    this.recovery.alsoSweep(() => this.pickUpOrphans());
   }
 
-  leave(chatId: string, sink: TurnSink): void {
-    const lane = this.lanes.get(chatId);
-    if (!lane) return;
-    lane.sinks.delete(sink);
-    if (lane.sinks.size === 0 && this.config.chat.disconnectPolicy === 'cancel') {
-      lane.queue.length = 0;
-      lane.active?.controller.abort('client disconnected');
-    }
-    this.release(lane);
+  /** Delivers the chat's events after `after` (after the newest when null), then live ones, to `listener`. */
+  async follow(chatId: string, after: number | null, listener: LogListener): Promise<LogFollower> {
+    await this.presence.join(chatId);
+    return this.log.follow(chatId, after, listener);
+  }
+
+  async unfollow(follower: LogFollower): Promise<void> {
+    follower.stop();
+    const left = await this.presence.leave(follower.chatId);
+    if (left === 0 && this.config.chat.disconnectPolicy === 'cancel') await this.abandon(follower.chatId);
+  }
+
+  top(chatId: string): Promise<number> {
+    return this.log.top(chatId);
   }
 
   /** Starts or queues a turn; under the reject policy a busy conversation refuses it (ChatError busy). */
-  submit(chatId: string, request: TurnRequest): void {
-    const lane = this.lane(chatId);
-    const job: TurnJob = { ...request, controller: new AbortController() };
-    if (lane.active) {
-      const policy = this.config.chat.busyPolicy;
-      if (policy === 'reject') throw new ChatError(ChatErrorCode.Busy, 'The chat is busy: a message is still being answered');
-      if (policy === 'interrupt') lane.active.controller.abort('interrupted');
-      lane.queue.push(job);
+  async submit(chatId: string, request: TurnRequest): Promise<void> {
+    const turn: QueuedTurn = { ...request, runId: randomUUID() };
+    if (this.config.chat.busyPolicy === 'reject') {
+      // Taking the writer is the test: nobody, on any instance, runs or writes this chat now.
+      const writer = (await this.queue.size(chatId)) === 0 ? await this.log.open(chatId) : null;
+      if (!writer) throw new ChatError(ChatErrorCode.Busy, 'The chat is busy: a message is still being answered');
+      this.run(writer, turn);
       return;
     }
-    this.start(lane, job);
+    await this.queue.push(chatId, turn);
+    if (this.config.chat.busyPolicy === 'interrupt') await this.stopActive(chatId, 'interrupted');
+    await this.pickUp(chatId);
   }
 
-  /** Cancels a running or waiting turn; every connection sees it end with `run.cancelled`. */
-  cancel(chatId: string, messageId: string): void {
+  /** Cancels a running or waiting turn, from any instance; every connection sees it end with `run.cancelled`. */
+  async cancel(chatId: string, messageId: string): Promise<void> {
+    const queued = await this.queue.remove(chatId, messageId);
+    if (queued) {
+      await this.log.append(chatId, [logEntry(queued.runId, { type: 'run.cancelled', payload: { reason: 'cancelled', messageId } })]);
+      return;
+    }
     const lane = this.lanes.get(chatId);
-    if (lane?.active?.messageId === messageId) {
-      lane.active.controller.abort('cancelled');
-      return;
-    }
-    if (lane?.dequeue(messageId)) {
-      lane.broadcast(synthetic(chatId, { type: 'run.cancelled', reason: 'cancelled' }), { messageId });
-      return;
-    }
-    throw new ChatError(ChatErrorCode.UnknownMessage, `No message ${messageId} is running or waiting in this chat`);
-  }
-
-  /** Shutdown: runs are cancelled (their clients see it) and stored before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    for (const lane of this.lanes.values()) {
-      lane.queue.length = 0;
-      lane.active?.controller.abort('server shutting down');
-    }
-    await Promise.all([...this.lanes.values()].map((lane) => lane.drained));
+    const cancelled = lane ? this.cancelActive(lane, messageId) : await this.control.request(chatId, { kind: 'cancel', messageId }, CONTROL_TIMEOUT_MS);
+    if (cancelled !== true) throw new ChatError(ChatErrorCode.UnknownMessage, `No message ${messageId} is running or waiting in this chat`);
   }
 
   /** A human operator answers in a handed-off conversation; every connection on it receives the reply. */
-  async operatorReply(chatId: string, operatorId: string, content: string): Promise<OperatorMessage> {
+  async operatorReply(chatId: string, operatorId: string, content: string): Promise<{ content: string; at: string }> {
     if ((await this.conversations.status(chatId)) !== 'handoff') {
       throw new ChatError(ChatErrorCode.NotHandedOff, 'The conversation is not handed off to an operator');
     }
-    const stored = await this.transcript.operatorMessage(chatId, operatorId, content);
-    const message = { content, at: stored.toISOString() };
-    this.lanes.get(chatId)?.broadcastOperator(message);
-    return message;
+    const [stored] = await this.log.append(chatId, [logEntry(null, { type: 'operator.message', payload: { operatorId, content } })]);
+    return { content, at: stored!.createdAt.toISOString() };
   }
 
   /** The operator hands the conversation back: the agent answers new messages again. */
@@ -100,63 +110,139 @@ export class ConversationService implements BeforeApplicationShutdown {
     if (!(await this.conversations.transition(chatId, 'handoff', 'active'))) {
       throw new ChatError(ChatErrorCode.NotHandedOff, 'The conversation is not handed off to an operator');
     }
-    await this.transcript.statusChanged(chatId, 'active', operatorId);
+    await this.log.append(chatId, [logEntry(null, { type: 'status.changed', payload: { status: 'active', by: operatorId } })]);
   }
 
-  private async handOff(chatId: string): Promise<void> {
-    if (await this.conversations.transition(chatId, 'active', 'handoff')) await this.transcript.statusChanged(chatId, 'handoff', 'agent');
+  /**
+   * Shutdown (drain): running turns may finish within SHUTDOWN_TIMEOUT_MS, queued ones stay queued for
+   * another instance (in memory there is none: they are cancelled); then what still runs is cancelled.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    const lanes = [...this.lanes.values()];
+    const finished = Promise.all(lanes.map((lane) => lane.done));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.config.http.shutdownTimeoutMs)));
+    if ((await Promise.race([finished, late])) === 'late') for (const lane of lanes) lane.active?.controller.abort('server shutting down');
+    clearTimeout(timer);
+    await finished;
   }
 
-  private start(lane: ConversationLane, job: TurnJob): void {
-    lane.active = job;
-    lane.drained = this.execute(lane, job).finally(() => {
-      lane.active = null;
-      const next = lane.queue.shift();
-      if (next) this.start(lane, next);
-      else this.release(lane);
+  /** Runs the chat's queued turns here if nobody else does. */
+  private async pickUp(chatId: string): Promise<void> {
+    if (this.stopping || this.lanes.has(chatId) || (await this.queue.size(chatId)) === 0) return;
+    const writer = await this.log.open(chatId).catch((error: unknown) => this.warn(chatId, error));
+    if (writer) this.run(writer);
+  }
+
+  /** Starts a lane on `writer`: `first`, then every queued turn, then the writer is given up. */
+  private run(writer: ChatWriter, first?: QueuedTurn): void {
+    const lane = new ConversationLane(writer);
+    this.lanes.set(lane.chatId, lane);
+    writer.handle('cancel', (request) => Promise.resolve(this.cancelActive(lane, String(request.messageId))));
+    writer.handle('interrupt', () => Promise.resolve(lane.active?.controller.abort('interrupted') ?? true));
+    lane.done = this.drain(lane, first).finally(() => {
+      this.lanes.delete(lane.chatId);
+      void this.pickUp(lane.chatId);
     });
   }
 
-  private async execute(lane: ConversationLane, job: TurnJob): Promise<void> {
-    const runId = randomUUID();
-    const { chatId } = lane;
+  private async drain(lane: ConversationLane, first?: QueuedTurn): Promise<void> {
     try {
-      await this.transcript.userMessage(chatId, runId, job.messageId, job.content);
-      if ((await this.conversations.status(chatId)) === 'handoff') {
-        lane.broadcastHeld(job);
-        return;
-      }
-      const history = await this.transcript.memory(chatId, this.config.chat.memoryTurns, runId);
-      const run = this.runner.run({ chatId, runId, agentId: job.agentId, input: job.content, history, signal: job.controller.signal });
-      for await (const event of run) {
-        await this.transcript.record(event, job.messageId);
-        if (event.type === 'handoff') await this.handOff(chatId);
-        lane.broadcast(event, job);
+      let turn = first ?? (await this.queue.shift(lane.chatId));
+      while (turn && !lane.writer.signal.aborted) {
+        await this.execute(lane, turn);
+        if (this.stopping) await this.cancelQueuedOnShutdown(lane);
+        turn = this.stopping ? null : await this.queue.shift(lane.chatId);
       }
     } catch (error) {
-      // Storage failed: the run is stopped, and every connection still learns that the turn ended.
-      job.controller.abort('storage failed');
-      this.logger.error(`chat ${chatId} message ${job.messageId} could not be stored`, error instanceof Error ? error.stack : String(error));
+      this.warn(lane.chatId, error);
+    } finally {
+      await lane.writer.close().catch((error: unknown) => this.warn(lane.chatId, error));
+    }
+  }
+
+  private async execute(lane: ConversationLane, turn: QueuedTurn): Promise<void> {
+    const { writer, chatId } = lane;
+    const active: ActiveTurn = { ...turn, controller: new AbortController() };
+    lane.active = active;
+    try {
+      const held = (await this.conversations.status(chatId)) === 'handoff';
+      const message = logEntry(turn.runId, { type: 'user.message', payload: { messageId: turn.messageId, content: turn.content } });
+      if (held) {
+        await writer.append([message, logEntry(turn.runId, { type: 'turn.held', payload: { messageId: turn.messageId } })]);
+        return;
+      }
+      await writer.append([message], `turn:${turn.runId}`);
+      const history = await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId);
+      const signal = AbortSignal.any([active.controller.signal, writer.signal]);
+      const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: turn.content, history, signal });
+      for await (const event of run) {
+        const entry = runEventEntry(event, turn.messageId);
+        if (event.type === 'text.delta') writer.stream(entry);
+        else await writer.append([entry], event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled' ? null : undefined);
+        if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
+          await writer.append([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
+        }
+      }
+    } catch (error) {
+      // Storage failed or the lease was lost: stop the run; if the log can still be written, say how it ended.
+      active.controller.abort('storage failed');
+      this.logger.error(`chat ${chatId} message ${turn.messageId} could not be stored`, error instanceof Error ? error.stack : String(error));
       const failure = { code: ChatErrorCode.StorageFailed, message: 'The message could not be stored; please try again' };
-      lane.broadcast(synthetic(chatId, { type: 'run.failed', error: failure }, runId), job);
+      const failed = logEntry(turn.runId, { type: 'run.failed', payload: { error: failure, messageId: turn.messageId } });
+      await writer.append([failed], null).catch(() => undefined);
+    } finally {
+      lane.active = null;
     }
   }
 
-  private lane(chatId: string): ConversationLane {
-    let lane = this.lanes.get(chatId);
-    if (!lane) {
-      lane = new ConversationLane(chatId);
-      this.lanes.set(chatId, lane);
+  /** True when `messageId` was the running turn (now cancelled). */
+  private cancelActive(lane: ConversationLane, messageId: string): boolean {
+    if (lane.active?.messageId !== messageId) return false;
+    lane.active.controller.abort('cancelled');
+    return true;
+  }
+
+  private async stopActive(chatId: string, reason: string): Promise<void> {
+    const lane = this.lanes.get(chatId);
+    if (lane) lane.active?.controller.abort(reason);
+    else await this.control.request(chatId, { kind: 'interrupt' }, CONTROL_TIMEOUT_MS);
+  }
+
+  /** The last follower left under the cancel policy: waiting turns are dropped and the running one stopped. */
+  private async abandon(chatId: string): Promise<void> {
+    for (const turn of await this.queue.clear(chatId)) {
+      await this.log.append(chatId, [logEntry(turn.runId, { type: 'run.cancelled', payload: { reason: 'client disconnected', messageId: turn.messageId } })]);
     }
-    return lane;
+    const lane = this.lanes.get(chatId);
+    if (lane) lane.active?.controller.abort('client disconnected');
+    else await this.control.request(chatId, { kind: 'interrupt' }, CONTROL_TIMEOUT_MS);
   }
 
-  private release(lane: ConversationLane): void {
-    if (lane.idle) this.lanes.delete(lane.chatId);
+  /** In memory nobody else will run what waits: its clients learn that it was cancelled. */
+  private async cancelQueuedOnShutdown(lane: ConversationLane): Promise<void> {
+    if (this.config.redis) return;
+    for (const turn of await this.queue.clear(lane.chatId)) {
+      await lane.writer.append([logEntry(turn.runId, { type: 'run.cancelled', payload: { reason: 'server shutting down', messageId: turn.messageId } })]);
+    }
   }
-}
 
-/** A terminal event for a turn the engine never ran (cancelled while queued) or could not finish. */
-function synthetic(chatId: string, body: RunEventBody, runId: string = randomUUID()): RunEvent {
-  return { chatId, runId, seq: 1, at: new Date().toISOString(), ...body };
+  /** The instance running this turn is gone: the turn is recorded as failed, and what waits behind it runs. */
+  private async recoverTurn(writer: ChatWriter, runId: string): Promise<void> {
+    const messageId = (await this.transcript.messageOf(writer.chatId, runId)) ?? '';
+    const error = { code: ChatErrorCode.Interrupted, message: 'The server running this message stopped before it finished; please send it again' };
+    await writer.append([logEntry(runId, { type: 'run.failed', payload: { error, messageId } })], null);
+    if (this.stopping) await writer.close();
+    else this.run(writer);
+  }
+
+  private async pickUpOrphans(): Promise<void> {
+    for (const chatId of await this.queue.waiting(ORPHAN_BATCH)) await this.pickUp(chatId);
+  }
+
+  private warn(chatId: string, error: unknown): null {
+    this.logger.warn(`chat ${chatId}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }

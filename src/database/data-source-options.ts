@@ -5,7 +5,11 @@ import type { DatabaseConfig } from '../config/app-config';
 import { migrations } from '../migrations';
 import { entities } from './entities';
 
-/** One description of the database for the server, the TypeORM CLI (ormconfig.ts) and the tests. */
+/**
+ * One description of the database for the server, the TypeORM CLI (ormconfig.ts) and the tests.
+ * `migrationsRun` serves the tests' one-process data sources; the server turns it off and migrates under a
+ * lock instead (database.module.ts), and the CLI turns it off to run migrations as a command.
+ */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = { entities, migrations, migrationsRun: true, synchronize: false, logging: false } as const;
   if (database.type === 'postgres') {

@@ -1,13 +1,21 @@
-import type { StepType } from '../agent/run-events';
+import type { RunEventBody } from '../agent/run-events';
+
+type RunEventType = RunEventBody['type'];
+
+/** A run event as the log stores it: its body, and the client message the run answers. */
+export type RunEventEntry = {
+  [K in RunEventType]: { type: K; payload: Omit<Extract<RunEventBody, { type: K }>, 'type'> & { messageId: string } };
+}[RunEventType];
 
 /**
- * What a chat's event log holds, per entry type. History, replay and audit read these; token deltas are
- * never stored (they are per-token work and the steps carry the same text).
+ * What a chat's event log holds, per entry type: every event a client can see, in the order it saw it.
+ * History, replay, `sync_chat_history` and audit all read these.
  */
 export type ChatLogEntry =
   | { type: 'user.message'; payload: { messageId: string; content: string } }
-  | { type: 'agent.step'; payload: { messageId: string; runId: string; stepType: StepType; content: string } }
-  | { type: 'run.ended'; payload: { messageId: string; runId: string; outcome: 'finished' | 'failed' | 'cancelled'; error?: string } }
+  | RunEventEntry
+  /** The conversation is with a human operator: the message was stored for them and no run follows. */
+  | { type: 'turn.held'; payload: { messageId: string } }
   /** A human operator's reply in a handed-off conversation. */
   | { type: 'operator.message'; payload: { operatorId: string; content: string } }
   /** The conversation changed hands (agent → operator on handoff, operator → agent on release). */
@@ -16,7 +24,7 @@ export type ChatLogEntry =
   | { type: 'session.started'; payload: { executionId: string; route: string; message: string } }
   /** One journaled step of an interactive execution (a model choice, a question, an answer, a notification…). */
   | { type: 'journal'; payload: JournalRecord }
-  | { type: 'session.finished'; payload: { executionId: string; outcome: 'finished' | 'failed'; error?: string } };
+  | { type: 'session.finished'; payload: { executionId: string; outcome: 'finished' | 'failed'; error?: { code: string; message: string } } };
 
 export type JournalKind = 'choice' | 'request' | 'answer' | 'notify' | 'message';
 
@@ -29,3 +37,15 @@ export interface JournalRecord {
 }
 
 export type ChatLogType = ChatLogEntry['type'];
+
+/** An entry to append, with the run or execution it belongs to. */
+export type NewLogEvent = ChatLogEntry & { runId: string | null };
+
+/** An entry as stored: numbered within its chat. */
+export type LogEvent = ChatLogEntry & { chatId: string; seq: number; runId: string | null; createdAt: Date };
+
+export const RUN_END_TYPES = ['run.finished', 'run.failed', 'run.cancelled'] as const satisfies readonly ChatLogType[];
+
+export function isRunEnd(type: string): boolean {
+  return (RUN_END_TYPES as readonly string[]).includes(type);
+}

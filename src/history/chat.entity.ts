@@ -7,6 +7,7 @@ export type ConversationStatus = 'active' | 'handoff';
 @Entity({ name: 'chats' })
 @Index('idx_chats_owner', ['ownerId'])
 @Index('idx_chats_status', ['status'])
+@Index('idx_chats_active_run', ['activeRun'])
 export class Chat {
   @PrimaryColumn({ type: 'varchar', length: 128 })
   id!: string;
@@ -28,6 +29,14 @@ export class Chat {
   /** The interact protocol's bucket (region or tenant), as the client sent it. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   bucket!: string | null;
+
+  /** The fencing token of the last lease that wrote the log; an older lease can no longer write. */
+  @Column({ name: 'writer_fence', type: 'bigint', default: 0, transformer: { to: (value: number) => value, from: (value: string | number) => Number(value) } })
+  writerFence!: number;
+
+  /** `turn:<runId>` or `session:<executionId>` while one is in flight, so recovery finds it when its instance died. */
+  @Column({ name: 'active_run', type: 'varchar', length: 64, nullable: true })
+  activeRun!: string | null;
 
   /** The interact protocol's lightConvoData (user name, email, phone, origin) as JSON. */
   @Column({ name: 'convo_data', type: 'text', nullable: true })

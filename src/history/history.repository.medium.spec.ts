@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, type TestDatabase } from '../../test/support/databases';
 import { loadConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { HistoryRepository, type NewChatEvent } from './history.repository';
+import { HistoryRepository, type StoredChatEvent } from './history.repository';
+
+interface NewChatEvent {
+  type: string;
+  runId: string | null;
+  payload: unknown;
+}
 
 const event = (type: string, payload: unknown = {}, runId: string | null = null): NewChatEvent => ({ type, runId, payload });
 const seqs = (events: { seq: number }[]) => events.map((e) => e.seq);
@@ -20,6 +26,17 @@ for (const kind of databaseKinds) {
       const id = `chat-${++counter}`;
       await history.claimChat(id, owner);
       return id;
+    };
+
+    // What a chat's writer does: take the chat with a newer fence, number after the stored seq, write.
+    let fences = Date.now();
+    const append = async (chatId: string, events: NewChatEvent[]): Promise<StoredChatEvent[]> => {
+      const fence = ++fences;
+      const last = await history.fence(chatId, fence);
+      if (last === null) throw new Error(`chat ${chatId} cannot be written`);
+      const numbered = events.map((e, i) => ({ chatId, seq: last + 1 + i, ...e, createdAt: new Date() }));
+      expect(await history.write(chatId, fence, numbered)).toBe(true);
+      return numbered;
     };
 
     beforeAll(async () => {
@@ -40,7 +57,7 @@ for (const kind of databaseKinds) {
           : await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
       expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['chats', 'chat_events']));
       const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
-      expect(applied.map((m) => m.name)).toEqual(['ChatHistory1763720000000', 'DemoTools1763720100000', 'ConversationStatus1763720200000']);
+      expect(applied.map((m) => m.name)).toEqual(['ChatHistory1763720000000', 'DemoTools1763720100000', 'ConversationStatus1763720200000', 'EventLogWriters1763720300000']);
       expect(dataSource.options.synchronize).toBe(false);
     });
 
@@ -63,7 +80,7 @@ for (const kind of databaseKinds) {
       const chatId = await newChat();
       const payload = { text: 'héllo 👋 — 世界', n: 42, pi: 3.25, neg: -1, ok: true, none: null, nested: { list: [1, 'two', { three: 3 }] } };
       const before = Date.now();
-      const stored = await history.append(chatId, [event('user_message', payload), event('run_started', { a: 1 }, 'run-1')]);
+      const stored = await append(chatId, [event('user_message', payload), event('run_started', { a: 1 }, 'run-1')]);
 
       expect(seqs(stored)).toEqual([1, 2]);
       expect(await history.list(chatId, { limit: 10 })).toEqual(stored);
@@ -74,43 +91,51 @@ for (const kind of databaseKinds) {
       expect(first!.createdAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(first!.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
 
-      expect(seqs(await history.append(chatId, [event('next')]))).toEqual([3]);
+      expect(seqs(await append(chatId, [event('next')]))).toEqual([3]);
     });
 
     it('treats an empty append as a no-op', async () => {
       const chatId = await newChat();
-      await history.append(chatId, [event('a')]);
-      expect(await history.append(chatId, [])).toEqual([]);
+      await append(chatId, [event('a')]);
+      expect(await append(chatId, [])).toEqual([]);
       expect(seqs(await history.list(chatId, { limit: 10 }))).toEqual([1]);
-      expect(seqs(await history.append(chatId, [event('b')]))).toEqual([2]);
+      expect(seqs(await append(chatId, [event('b')]))).toEqual([2]);
     });
 
-    it('never gives two concurrent appends the same seq, and keeps each batch contiguous', async () => {
+    it('refuses a writer once a newer one fenced the chat, and records the run in flight', async () => {
       const chatId = await newChat();
-      const batches = await Promise.all(
-        range(1, 20).map((writer) => history.append(chatId, [1, 2, 3].map((i) => event(`w${writer}`, { writer, i })))),
-      );
+      expect(await history.fence(chatId, 100)).toBe(0);
+      expect(await history.fence(chatId, 200)).toBe(0);
+      // The older lease may neither take the chat back nor write.
+      expect(await history.fence(chatId, 150)).toBeNull();
+      const late = [{ chatId, seq: 1, runId: null, type: 'late', payload: {}, createdAt: new Date() }];
+      expect(await history.write(chatId, 100, late)).toBe(false);
+      expect(await history.list(chatId, { limit: 10 })).toEqual([]);
 
-      for (const [index, batch] of batches.entries()) {
-        const first = seqs(batch)[0]!;
-        expect(seqs(batch)).toEqual([first, first + 1, first + 2]);
-        expect(batch.map((e) => e.payload)).toEqual([1, 2, 3].map((i) => ({ writer: index + 1, i })));
-      }
-      const listed = await history.list(chatId, { limit: 100 });
-      expect(seqs(listed)).toEqual(range(1, 60));
-      expect(listed).toEqual(batches.flat().sort((a, b) => a.seq - b.seq));
+      expect(await history.write(chatId, 200, [{ ...late[0]!, type: 'current' }], 'turn:r1')).toBe(true);
+      expect(await history.activeRun(chatId)).toBe('turn:r1');
+      expect(await history.activeRuns(1000)).toContainEqual({ chatId, activeRun: 'turn:r1' });
+      expect(await history.lastSeq(chatId)).toBe(1);
+      expect(await history.write(chatId, 200, [], null)).toBe(true);
+      expect(await history.activeRun(chatId)).toBeNull();
+      expect(seqs(await history.listAfter(chatId, 0, { limit: 10 }))).toEqual([1]);
     });
 
     it('refuses events for a chat nobody claimed, and later appends still succeed', async () => {
-      await expect(history.append('unclaimed', [event('lost')])).rejects.toThrow();
+      await expect(append('unclaimed', [event('lost')])).rejects.toThrow();
+      expect(await history.fence('unclaimed', Date.now())).toBeNull();
       expect(await history.list('unclaimed', { limit: 10 })).toEqual([]);
       expect(await history.findOwner('unclaimed')).toBeNull();
-      expect(seqs(await history.append(await newChat(), [event('fine')]))).toEqual([1]);
+      expect(seqs(await append(await newChat(), [event('fine')]))).toEqual([1]);
     });
 
-    it('lists the newest events before a seq, oldest first', async () => {
+    it('lists the newest events before a seq, oldest first, and the events after a seq', async () => {
       const chatId = await newChat();
-      await history.append(chatId, range(1, 25).map((n) => event('e', { n })));
+      await append(chatId, range(1, 25).map((n) => event('e', { n })));
+
+      expect(seqs(await history.listAfter(chatId, 20, { limit: 10 }))).toEqual(range(21, 25));
+      expect(seqs(await history.listAfter(chatId, 3, { limit: 4 }))).toEqual([4, 5, 6, 7]);
+      expect(seqs(await history.listAfter(chatId, 3, { limit: 10, beforeSeq: 7 }))).toEqual([4, 5, 6]);
 
       expect(seqs(await history.list(chatId, { limit: 5 }))).toEqual(range(21, 25));
       expect(seqs(await history.list(chatId, { limit: 3, beforeSeq: 10 }))).toEqual([7, 8, 9]);
@@ -121,7 +146,7 @@ for (const kind of databaseKinds) {
 
     it('pages backwards through the whole log, each event exactly once', async () => {
       const chatId = await newChat();
-      await history.append(chatId, range(1, 25).map((n) => event('e', { n })));
+      await append(chatId, range(1, 25).map((n) => event('e', { n })));
 
       const pages: number[][] = [];
       let beforeSeq: number | undefined;
@@ -137,8 +162,8 @@ for (const kind of databaseKinds) {
     it('keeps each chat to its own events', async () => {
       const [mine, theirs] = [await newChat('alice'), await newChat('bob')];
       await Promise.all([
-        history.append(mine, [event('mine', { who: 'alice' }), event('mine', { who: 'alice' })]),
-        history.append(theirs, [event('theirs', { who: 'bob' })]),
+        append(mine, [event('mine', { who: 'alice' }), event('mine', { who: 'alice' })]),
+        append(theirs, [event('theirs', { who: 'bob' })]),
       ]);
 
       const listed = await history.list(mine, { limit: 10 });

@@ -1,14 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, IsNull, LessThan, MoreThan, Not, Raw, type FindOptionsWhere } from 'typeorm';
 import { ChatEvent } from './chat-event.entity';
 import { Chat } from './chat.entity';
-
-export interface NewChatEvent {
-  type: string;
-  runId: string | null;
-  payload: unknown;
-}
 
 export interface StoredChatEvent {
   chatId: string;
@@ -18,6 +12,9 @@ export interface StoredChatEvent {
   payload: unknown;
   createdAt: Date;
 }
+
+// Rows per INSERT: well under the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
+const INSERT_BATCH = 500;
 
 /** All SQL for chats and their event log; the same statements run on SQLite and PostgreSQL. */
 @Injectable()
@@ -30,7 +27,7 @@ export class HistoryRepository {
       .createQueryBuilder()
       .insert()
       .into(Chat)
-      .values({ id: chatId, ownerId, lastSeq: 0, createdAt: new Date() })
+      .values({ id: chatId, ownerId, lastSeq: 0, createdAt: new Date(), writerFence: 0 })
       .orIgnore()
       .execute();
     const chat = await this.db.getRepository(Chat).findOneByOrFail({ id: chatId });
@@ -43,38 +40,50 @@ export class HistoryRepository {
   }
 
   /**
-   * Appends events in order and returns them numbered; concurrent writers to one chat never share a seq.
-   * No multi-statement transaction: one atomic UPDATE … RETURNING reserves the range (a row lock on
-   * PostgreSQL, a single statement on SQLite's one connection), then one multi-row INSERT fills it.
-   * A failed insert leaves a gap in the numbering, never a duplicate.
+   * Records `fence` as the chat's writer, shutting out every older lease, and returns the last seq
+   * stored; null when the chat does not exist or a newer lease already wrote it.
    */
-  async append(chatId: string, events: NewChatEvent[]): Promise<StoredChatEvent[]> {
-    if (events.length === 0) return [];
-    const lastSeq = await this.reserveSeqs(chatId, events.length);
-    const createdAt = new Date();
-    const first = lastSeq - events.length + 1;
-    const rows = events.map((event, index) => ({
-      chatId,
-      seq: first + index,
-      runId: event.runId,
-      type: event.type,
-      payload: JSON.stringify(event.payload ?? null),
-      createdAt,
-    }));
-    await this.db.getRepository(ChatEvent).insert(rows);
-    return rows.map((row, index) => ({ ...row, payload: events[index]!.payload ?? null }));
-  }
-
-  private async reserveSeqs(chatId: string, count: number): Promise<number> {
+  async fence(chatId: string, fence: number): Promise<number | null> {
     const [sql, params] = this.db.driver.escapeQueryWithParameters(
-      'UPDATE chats SET last_seq = last_seq + :count WHERE id = :chatId RETURNING last_seq',
-      { count, chatId },
+      'UPDATE chats SET writer_fence = :fence WHERE id = :chatId AND writer_fence < :fence RETURNING last_seq',
+      { fence, chatId },
     );
     const raw = await this.db.query<unknown[]>(sql, params);
     // PostgreSQL answers an UPDATE with [rows, rowCount]; SQLite with the rows alone.
     const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Array<{ last_seq: number | string }>;
-    if (rows.length === 0) throw new Error(`Chat ${chatId} does not exist; claim it before appending`);
-    return Number(rows[0]!.last_seq);
+    return rows.length === 0 ? null : Number(rows[0]!.last_seq);
+  }
+
+  /**
+   * Stores events the lease holder numbered; false (nothing stored) when a newer lease fenced it out.
+   * `activeRun` records the run now in flight (a string), that none is (null), or leaves it (undefined).
+   * Not one transaction (better-sqlite3 shares one connection): the primary key still refuses a seq
+   * stored twice, so the worst a crash between the two statements leaves is a gap.
+   */
+  async write(chatId: string, fence: number, events: StoredChatEvent[], activeRun?: string | null): Promise<boolean> {
+    if (events.length === 0 && activeRun === undefined) return true;
+    const update: Partial<Chat> = { writerFence: fence };
+    if (events.length > 0) update.lastSeq = events.at(-1)!.seq;
+    if (activeRun !== undefined) update.activeRun = activeRun;
+    const result = await this.db
+      .createQueryBuilder()
+      .update(Chat)
+      .set(update)
+      .where('id = :chatId AND writer_fence <= :fence', { chatId, fence })
+      .execute();
+    if ((result.affected ?? 0) === 0) return false;
+    for (let start = 0; start < events.length; start += INSERT_BATCH) {
+      const rows = events.slice(start, start + INSERT_BATCH).map((event) => ({ ...event, payload: JSON.stringify(event.payload ?? null) }));
+      await this.db.getRepository(ChatEvent).insert(rows);
+    }
+    return true;
+  }
+
+  /** Up to `limit` events after `afterSeq` (and before `beforeSeq` when given), oldest first. */
+  async listAfter(chatId: string, afterSeq: number, options: { limit: number; beforeSeq?: number }): Promise<StoredChatEvent[]> {
+    const seq = options.beforeSeq === undefined ? MoreThan(afterSeq) : Between(afterSeq, options.beforeSeq);
+    const rows = await this.db.getRepository(ChatEvent).find({ where: { chatId, seq }, order: { seq: 'ASC' }, take: options.limit });
+    return rows.map(toStored);
   }
 
   /**
@@ -82,18 +91,48 @@ export class HistoryRepository {
    * those types, so a page holds `limit` of them however many other entries sit between. The filter runs
    * while walking the (chat_id, seq) key backwards: cheap while the wanted types are most of the log.
    */
-  async list(chatId: string, options: { limit: number; beforeSeq?: number; types?: readonly string[] }): Promise<StoredChatEvent[]> {
+  async list(chatId: string, options: { limit: number; beforeSeq?: number; types?: readonly string[]; runId?: string }): Promise<StoredChatEvent[]> {
     // `IN ()` is not valid SQL everywhere; an empty type list means no events.
     if (options.types?.length === 0) return [];
-    const rows = await this.db.getRepository(ChatEvent).find({
-      where: {
-        chatId,
-        ...(options.types ? { type: In([...options.types]) } : {}),
-        ...(options.beforeSeq !== undefined ? { seq: LessThan(options.beforeSeq) } : {}),
-      },
-      order: { seq: 'DESC' },
-      take: options.limit,
-    });
-    return rows.reverse().map((row) => ({ ...row, payload: JSON.parse(row.payload) as unknown }));
+    const where: FindOptionsWhere<ChatEvent> = { chatId };
+    if (options.types) where.type = In([...options.types]);
+    if (options.beforeSeq !== undefined) where.seq = LessThan(options.beforeSeq);
+    if (options.runId !== undefined) where.runId = options.runId;
+    const rows = await this.db.getRepository(ChatEvent).find({ where, order: { seq: 'DESC' }, take: options.limit });
+    return rows.reverse().map(toStored);
   }
+
+  async event(chatId: string, seq: number): Promise<StoredChatEvent | null> {
+    const row = await this.db.getRepository(ChatEvent).findOneBy({ chatId, seq });
+    return row ? toStored(row) : null;
+  }
+
+  async lastSeq(chatId: string): Promise<number> {
+    const chat = await this.db.getRepository(Chat).findOne({ where: { id: chatId }, select: { id: true, lastSeq: true } });
+    return chat?.lastSeq ?? 0;
+  }
+
+  async activeRun(chatId: string): Promise<string | null> {
+    const chat = await this.db.getRepository(Chat).findOne({ where: { id: chatId }, select: { id: true, activeRun: true } });
+    return chat?.activeRun ?? null;
+  }
+
+  /** Chats whose log says a run or an interactive execution is in flight. */
+  async activeRuns(limit: number): Promise<Array<{ chatId: string; activeRun: string }>> {
+    const chats = await this.db.getRepository(Chat).find({
+      where: { activeRun: Not(IsNull()) },
+      select: { id: true, activeRun: true },
+      take: limit,
+    });
+    return chats.map((chat) => ({ chatId: chat.id, activeRun: chat.activeRun! }));
+  }
+}
+
+/** `after < seq < before`. */
+function Between(after: number, before: number) {
+  return Raw((alias) => `${alias} > :after AND ${alias} < :before`, { after, before });
+}
+
+function toStored(row: ChatEvent): StoredChatEvent {
+  return { chatId: row.chatId, seq: row.seq, runId: row.runId, type: row.type, payload: JSON.parse(row.payload) as unknown, createdAt: row.createdAt };
 }

@@ -4,8 +4,8 @@ import type { ChatLogEntry, ChatLogType } from './chat-log';
 import type { HistoryEntry } from './history-entry.dto';
 import { HistoryRepository, type StoredChatEvent } from './history.repository';
 
-/** The log entry types that are history items; others (run.ended, …) are bookkeeping and never shown. */
-const HISTORY_TYPES = ['user.message', 'agent.step'] as const satisfies readonly ChatLogType[];
+/** The log entry types that are history items; the rest (deltas, tool calls, run ends, …) are for live clients and audit. */
+const HISTORY_TYPES = ['user.message', 'step.finished'] as const satisfies readonly ChatLogType[];
 type HistoryLogEntry = Extract<ChatLogEntry, { type: (typeof HISTORY_TYPES)[number] }>;
 
 export interface HistoryPageRequest {
@@ -46,7 +46,7 @@ function toEntry(event: StoredChatEvent): HistoryEntry {
   switch (entry.type) {
     case 'user.message':
       return { role: 'user', content: entry.payload.content, step_type: null, timestamp };
-    case 'agent.step':
+    case 'step.finished':
       return { role: 'agent', content: entry.payload.content, step_type: entry.payload.stepType, timestamp };
   }
 }

@@ -7,9 +7,12 @@ import type { AuthUser } from '../auth/auth-user';
 import { CodedError } from '../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConversationService } from '../conversation/conversation.service';
-import type { TurnSink } from '../conversation/turn-sink';
+import type { LogFollower, LogListener } from '../event-log/log-follower';
+import type { LogEvent } from '../history/chat-log';
+import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
+import { InteractUpgradeCheck } from './interact-upgrade.check';
 import { InteractErrorCode } from './interact.error';
 import { errorEvent, parseInteractObject, TurnTranslation, type InteractEvent, type InteractObject } from './interact.protocol';
 import { InteractService } from './interact.service';
@@ -17,15 +20,17 @@ import { InteractService } from './interact.service';
 interface InteractConnection {
   user: AuthUser;
   debug: boolean;
+  /** The seq of the last logged event sent, per conversation followed. */
+  position: number;
   send(event: InteractEvent): void;
-  /** The conversations this connection joined, with the sink that translates for it. */
-  convos: Map<string, TurnSink>;
+  /** The conversations this connection follows. */
+  convos: Map<string, Promise<LogFollower | null>>;
   /** Prompts are handled one after another, so a connection's turns start in the order it sent them. */
   pending: Promise<void>;
 }
 
-/** WS /interact: interactObjects in, run events out as interact events (chunks, metadata, actions, turn ends). */
-@WebSocketGateway({ path: '/interact' })
+/** WS /interact: interactObjects in, the conversations' logged events out as interact events. */
+@WebSocketGateway({ path: '/interact', upgradeCheck: InteractUpgradeCheck })
 export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('InteractGateway');
   private readonly connections = new WeakMap<WebSocket, InteractConnection>();
@@ -43,12 +48,19 @@ export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect
     };
     // Debug events expose tool calls and outputs: they need both the role and the client's request.
     const debug = query.get('debug') === '1' && user.roles.includes(this.config.interact.debugRole);
-    this.connections.set(client, { user, debug, send, convos: new Map(), pending: Promise.resolve() });
+    const connection: InteractConnection = { user, debug, send, position: 0, convos: new Map(), pending: Promise.resolve() };
+    this.connections.set(client, connection);
+    // A reconnect names the conversation and the last seq it saw (checked at the upgrade): the rest follows.
+    const convoId = query.get('convoId');
+    if (convoId !== null) connection.convos.set(convoId, this.follow(client, connection, convoId, replayAfter(query) ?? 0));
   }
 
-  handleDisconnect(client: WebSocket): void {
+  async handleDisconnect(client: WebSocket): Promise<void> {
     const connection = this.connections.get(client);
-    for (const [convoId, sink] of connection?.convos ?? []) this.conversations.leave(convoId, sink);
+    for (const follower of connection?.convos.values() ?? []) {
+      const following = await follower;
+      if (following) await this.conversations.unfollow(following);
+    }
   }
 
   @SubscribeMessage(WS_UNTYPED_FRAME)
@@ -57,54 +69,67 @@ export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect
     if (!connection) return;
     const object = parseInteractObject(body);
     if (typeof object === 'string') {
-      connection.send(errorEvent(InteractErrorCode.InvalidObject, object));
+      connection.send(errorEvent(InteractErrorCode.InvalidObject, object, connection.position));
       return;
     }
-    connection.pending = connection.pending.then(() => this.prompt(connection, object));
+    connection.pending = connection.pending.then(() => this.prompt(client, connection, object));
   }
 
   @SubscribeMessage(WS_INVALID_FRAME)
   onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
-    this.connections.get(client)?.send(errorEvent(InteractErrorCode.InvalidObject, body.error));
+    const connection = this.connections.get(client);
+    connection?.send(errorEvent(InteractErrorCode.InvalidObject, body.error, connection.position));
   }
 
-  private async prompt(connection: InteractConnection, object: InteractObject): Promise<void> {
+  private async prompt(client: WebSocket, connection: InteractConnection, object: InteractObject): Promise<void> {
     try {
       await this.interact.admit(connection.user, object);
-      if (!connection.convos.has(object.convoId)) await this.join(connection, object.convoId);
-      this.conversations.submit(object.convoId, { messageId: randomUUID(), content: object.prompt, agentId: object.agentId });
+      if (!connection.convos.has(object.convoId)) {
+        const following = this.join(client, connection, object.convoId);
+        connection.convos.set(object.convoId, following);
+        await following;
+      }
+      await this.conversations.submit(object.convoId, { messageId: randomUUID(), content: object.prompt, agentId: object.agentId });
     } catch (error) {
       if (!(error instanceof CodedError)) {
         this.logger.error(`interact prompt failed`, error instanceof Error ? error.stack : String(error));
-        connection.send(errorEvent('internal', 'The prompt could not be handled', object.convoId));
+        connection.send(errorEvent('internal', 'The prompt could not be handled', connection.position, object.convoId));
         return;
       }
-      connection.send(errorEvent(String(error.code), error.message, object.convoId));
+      connection.send(errorEvent(String(error.code), error.message, connection.position, object.convoId));
     }
   }
 
-  /** The first prompt for a conversation on this connection: send what came before, then follow it. */
-  private async join(connection: InteractConnection, convoId: string): Promise<void> {
-    const turns = await this.interact.turns(convoId);
-    connection.send({ type: 'sync_chat_history', turns, convoId });
+  /** The first prompt for a conversation on this connection: what came before, then everything after it. */
+  private async join(client: WebSocket, connection: InteractConnection, convoId: string): Promise<LogFollower | null> {
+    const top = await this.conversations.top(convoId);
+    const turns = await this.interact.turns(convoId, top);
+    connection.position = Math.max(connection.position, top);
+    connection.send({ type: 'sync_chat_history', turns, convoId, seq: top });
+    return this.follow(client, connection, convoId, top);
+  }
+
+  private follow(client: WebSocket, connection: InteractConnection, convoId: string, after: number): Promise<LogFollower | null> {
     const translations = new Map<string, TurnTranslation>();
-    const translation = (runId: string) => {
-      let existing = translations.get(runId);
-      if (!existing) {
-        existing = new TurnTranslation(convoId, connection.debug);
-        translations.set(runId, existing);
-      }
+    // Operator messages and status changes belong to no run: each is translated on its own.
+    const translation = (event: LogEvent) => {
+      if (event.runId === null) return new TurnTranslation(convoId, false);
+      let existing = translations.get(event.runId);
+      if (!existing) translations.set(event.runId, (existing = new TurnTranslation(convoId, connection.debug)));
       return existing;
     };
-    const sink: TurnSink = {
+    const listener: LogListener = {
       event: (event) => {
-        translation(event.runId).eventsFor(event).forEach(connection.send);
-        if (event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled') translations.delete(event.runId);
+        connection.position = Math.max(connection.position, event.seq);
+        translation(event).eventsFor(event).forEach(connection.send);
+        if (event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled') translations.delete(event.runId!);
       },
-      held: () => new TurnTranslation(convoId, false).held().forEach(connection.send),
-      operatorMessage: (message) => new TurnTranslation(convoId, false).operatorTurn(message.content).forEach(connection.send),
+      context: (event) => void translation(event).eventsFor(event),
     };
-    connection.convos.set(convoId, sink);
-    this.conversations.join(convoId, sink);
+    return this.conversations.follow(convoId, after, listener).catch((error: unknown) => {
+      this.logger.error(`convo ${convoId}: following the log failed`, error instanceof Error ? error.stack : String(error));
+      client.close(1011, 'the conversation could not be followed');
+      return null;
+    });
   }
 }

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { ConversationModule } from '../conversation/conversation.module';
 import { HistoryModule } from '../history/history.module';
 import { ConversationsController } from './conversations.controller';
+import { InteractUpgradeCheck } from './interact-upgrade.check';
 import { InteractGateway } from './interact.gateway';
 import { InteractService } from './interact.service';
 import { OperatorGuard } from './operator.guard';
@@ -11,6 +12,6 @@ import { OperatorService } from './operator.service';
 @Module({
   imports: [AuthModule, ConversationModule, HistoryModule],
   controllers: [ConversationsController],
-  providers: [InteractGateway, InteractService, OperatorService, OperatorGuard],
+  providers: [InteractGateway, InteractUpgradeCheck, InteractService, OperatorService, OperatorGuard],
 })
 export class InteractModule {}

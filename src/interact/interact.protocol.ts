@@ -1,4 +1,5 @@
 import type { RunEvent } from '../agent/run-events';
+import type { LogEvent } from '../history/chat-log';
 import { chunksOf } from '../common/chunks';
 import { CHAT_ID_PATTERN } from '../chat/chat.error';
 
@@ -34,7 +35,8 @@ export interface TurnProps {
 
 export type TurnStatus = 'complete' | 'handoff' | 'failed' | 'cancelled' | 'awaiting_operator';
 
-export type InteractEvent = { convoId?: string } & (
+/** Every event carries `seq`: its position in the conversation's log, which `?after=` resumes from. */
+export type InteractEvent = { convoId?: string; seq: number } & (
   | { type: 'sync_chat_history'; turns: TurnProps[] }
   | { type: 'chunk'; chunk: string; chunkIndex: number }
   | { type: 'metadata'; metadata: { sources: string[] } }
@@ -78,7 +80,10 @@ function stringRecord(value: unknown, keys: string[], name: string): Record<stri
   return record;
 }
 
-/** Per-run state the mapping needs: chunks are numbered per turn, plans are not shown, handoffs end the turn so. */
+/**
+ * Per-run state the mapping needs: chunks are numbered per turn, plans are not shown, handoffs end the
+ * turn so. Fed the run's earlier events through `eventsFor` (output ignored) when a replay starts mid-run.
+ */
 export class TurnTranslation {
   private nextChunk = 0;
   private readonly planningSteps = new Set<number>();
@@ -89,31 +94,40 @@ export class TurnTranslation {
     private readonly debug: boolean,
   ) {}
 
-  eventsFor(event: RunEvent): InteractEvent[] {
+  eventsFor(event: LogEvent): InteractEvent[] {
     const events: InteractEvent[] = [];
-    if (this.debug && event.type !== 'text.delta') events.push({ type: 'debug', debug: event, convoId: this.convoId });
+    const base = { convoId: this.convoId, seq: event.seq };
+    const run = asRunEvent(event);
+    if (this.debug && run && run.type !== 'text.delta') events.push({ type: 'debug', debug: run, ...base });
     switch (event.type) {
       case 'step.started':
-        if (event.planning) this.planningSteps.add(event.step);
+        if (event.payload.planning) this.planningSteps.add(event.payload.step);
         break;
       case 'text.delta':
-        if (!this.planningSteps.has(event.step)) events.push(this.chunk(event.delta));
+        if (!this.planningSteps.has(event.payload.step)) events.push(this.chunk(event.payload.delta, event.seq));
         break;
       case 'sources':
-        events.push({ type: 'metadata', metadata: { sources: event.sources.map((source) => source.title) }, convoId: this.convoId });
+        events.push({ type: 'metadata', metadata: { sources: event.payload.sources.map((source) => source.title) }, ...base });
         break;
       case 'handoff':
         this.handedOff = true;
-        events.push({ type: 'action', action: { type: 'request_handoff' }, convoId: this.convoId });
+        events.push({ type: 'action', action: { type: 'request_handoff' }, ...base });
         break;
       case 'run.finished':
-        events.push(this.end(this.handedOff ? 'handoff' : 'complete'));
+        events.push(this.end(event.seq, this.handedOff ? 'handoff' : 'complete'));
         break;
       case 'run.failed':
-        events.push({ type: 'error', error: event.error, convoId: this.convoId }, this.end('failed'));
+        events.push({ type: 'error', error: event.payload.error, ...base }, this.end(event.seq, 'failed'));
         break;
       case 'run.cancelled':
-        events.push(this.end('cancelled'));
+        events.push(this.end(event.seq, 'cancelled'));
+        break;
+      case 'turn.held':
+        events.push(this.end(event.seq, 'awaiting_operator'));
+        break;
+      case 'operator.message':
+        // An operator's reply, streamed as a turn of its own.
+        events.push(...chunksOf(event.payload.content).map((chunk) => this.chunk(chunk, event.seq)), this.end(event.seq, 'complete', 'operator'));
         break;
       default:
         break;
@@ -121,24 +135,28 @@ export class TurnTranslation {
     return events;
   }
 
-  /** An operator's reply, streamed as a turn of its own. */
-  operatorTurn(content: string): InteractEvent[] {
-    return [...chunksOf(content).map((chunk) => this.chunk(chunk)), this.end('complete', 'operator')];
+  private chunk(chunk: string, seq: number): InteractEvent {
+    return { type: 'chunk', chunk, chunkIndex: this.nextChunk++, convoId: this.convoId, seq };
   }
 
-  held(): InteractEvent[] {
-    return [this.end('awaiting_operator')];
-  }
-
-  private chunk(chunk: string): InteractEvent {
-    return { type: 'chunk', chunk, chunkIndex: this.nextChunk++, convoId: this.convoId };
-  }
-
-  private end(status: TurnStatus, role: 'assistant' | 'operator' = 'assistant'): InteractEvent {
-    return { type: 'turn_end', status, role, convoId: this.convoId };
+  private end(seq: number, status: TurnStatus, role: 'assistant' | 'operator' = 'assistant'): InteractEvent {
+    return { type: 'turn_end', status, role, convoId: this.convoId, seq };
   }
 }
 
-export function errorEvent(code: string, message: string, convoId?: string): InteractEvent {
-  return convoId === undefined ? { type: 'error', error: { code, message } } : { type: 'error', error: { code, message }, convoId };
+/** The engine's view of a logged run event, for debug clients. */
+function asRunEvent(event: LogEvent): RunEvent | null {
+  if (!RUN_EVENT_TYPES.has(event.type) || event.runId === null) return null;
+  const { messageId: _messageId, ...body } = event.payload as { messageId: string };
+  return { ...body, type: event.type, chatId: event.chatId, runId: event.runId, seq: event.seq, at: event.createdAt.toISOString() } as RunEvent;
+}
+
+const RUN_EVENT_TYPES = new Set<string>([
+  'run.started', 'step.started', 'text.delta', 'tool.call', 'tool.result', 'sources', 'input.requested', 'notify', 'handoff', 'step.finished',
+  'run.finished', 'run.failed', 'run.cancelled',
+] satisfies Array<RunEvent['type']>);
+
+/** An error that is not in the log carries the seq the connection has reached. */
+export function errorEvent(code: string, message: string, seq: number, convoId?: string): InteractEvent {
+  return convoId === undefined ? { type: 'error', error: { code, message }, seq } : { type: 'error', error: { code, message }, convoId, seq };
 }

@@ -23,6 +23,11 @@ export class InteractService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A conversation named on the upgrade (to replay it with `after`) must be the caller's. */
+  async assertOwner(user: AuthUser, convoId: string): Promise<void> {
+    if ((await this.history.findOwner(convoId)) !== user.sub) throw new ChatError(ChatErrorCode.Forbidden, 'This conversation cannot be opened with your token');
+  }
+
   /** Everything is checked before anything is stored; a refusal throws a coded error. */
   async admit(user: AuthUser, object: InteractObject): Promise<void> {
     if (!this.agents.has(object.agentId)) throw new AgentError(AgentErrorCode.UnknownAgent, `No agent is registered as "${object.agentId}"`);
@@ -40,7 +45,8 @@ export class InteractService {
     await this.conversations.describe(object.convoId, { bucket: object.bucket, convoData: object.lightConvoData ?? null });
   }
 
-  turns(convoId: string): Promise<ConversationTurn[]> {
-    return this.transcript.turns(convoId, SYNC_TURNS);
+  /** The conversation up to seq `upTo`, as sync_chat_history shows it. */
+  turns(convoId: string, upTo: number): Promise<ConversationTurn[]> {
+    return this.transcript.turns(convoId, SYNC_TURNS, upTo);
   }
 }

@@ -37,17 +37,17 @@ export class InteractiveRuntime implements InteractiveContext {
     if (journal.has('answer', ordinal)) return journal.get<ChatInput>('answer', ordinal);
     // A question recorded without its answer is the one the session waits on: ask it again, don't record it twice.
     if (!journal.has('request', ordinal)) await journal.write('request', ordinal, payload);
-    const input = await channel.ask(payload, options.timeoutMs ?? this.deps.defaultTimeoutMs);
+    const input = await channel.ask(options.timeoutMs ?? this.deps.defaultTimeoutMs);
     await journal.write('answer', ordinal, input);
     return input;
   }
 
   async notify(payload: unknown): Promise<void> {
-    const { journal, channel } = this.deps;
+    const { journal } = this.deps;
     const ordinal = journal.take('notify');
     if (journal.has('notify', ordinal)) return;
+    // Journaled is sent: the client gets it from the event log.
     await journal.write('notify', ordinal, payload);
-    channel.send(payload);
   }
 
   async addMessage(role: 'user' | 'assistant', content: string): Promise<void> {
@@ -58,7 +58,7 @@ export class InteractiveRuntime implements InteractiveContext {
     const entry: ChatLogEntry =
       role === 'user'
         ? { type: 'user.message', payload: { messageId, content } }
-        : { type: 'agent.step', payload: { messageId, runId: journal.executionId, stepType: 'FinalAnswerStep', content } };
+        : { type: 'step.finished', payload: { messageId, step: 0, stepType: 'FinalAnswerStep', content } };
     await this.deps.writeMessage(entry, ordinal);
   }
 

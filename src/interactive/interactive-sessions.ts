@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ActionChooser } from '../agent/actions/action-chooser';
 import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
 import type { AuthUser } from '../auth/auth-user';
 import { CodedError } from '../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ChatControl } from '../coordination/coordination';
+import type { ChatWriter } from '../event-log/chat-writer';
+import { EventLog } from '../event-log/event-log';
+import type { LogFollower, LogListener } from '../event-log/log-follower';
+import { RunRecovery } from '../event-log/run-recovery';
 import { InteractiveRoutes } from './interactive-routes';
 import { InteractiveRuntime } from './interactive-runtime';
-import { ExecutionSuspended, SessionChannel, type SessionSocket } from './session-channel';
+import { ExecutionSuspended, SessionChannel } from './session-channel';
 import { SessionJournal } from './session-journal';
-import { SessionStore } from './session.store';
+import { SessionStore, type UnfinishedExecution } from './session.store';
 
 interface Execution {
+  executionId: string;
   channel: SessionChannel;
   controller: AbortController;
   done: Promise<void>;
@@ -22,43 +28,58 @@ export interface SessionOpening {
   route: string;
   message: string;
   user: AuthUser;
+  /** Replay the session's frames after this seq; null: the pending question, then what comes next. */
+  after: number | null;
 }
 
+// How long an answer forwarded to the instance running the execution waits for it to say it arrived.
+const INPUT_TIMEOUT_MS = 5000;
+
 /**
- * Runs interactive agents: one live execution per session, which sockets attach to and detach from.
- * An execution interrupted by a restart is resumed by replaying its handler against its journal.
+ * Runs interactive agents: one execution per session across all instances (it holds the session's
+ * writer), which any number of sockets on any instance follow through the session's event log. An
+ * execution whose instance stopped is resumed by replaying its handler against its journal.
  */
 @Injectable()
-export class InteractiveSessions implements BeforeApplicationShutdown {
+export class InteractiveSessions implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('InteractiveSessions');
   private readonly live = new Map<string, Execution>();
-  /** Openings of one session run one at a time, so two sockets never start two executions. */
-  private readonly openings = new Map<string, Promise<void>>();
+  /** Openings of one session run one at a time here, so two sockets never start two executions. */
+  private readonly openings = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly routes: InteractiveRoutes,
     private readonly store: SessionStore,
     private readonly chooser: ActionChooser,
+    private readonly log: EventLog,
+    private readonly control: ChatControl,
+    private readonly recovery: RunRecovery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  open(opening: SessionOpening, socket: SessionSocket): Promise<void> {
+  onModuleInit(): void {
+    this.recovery.register('session', (writer) => this.resume(writer));
+  }
+
+  /**
+   * Attaches a socket: its listener (made for the execution it belongs to) gets the session's frames,
+   * and the execution starts here unless it already runs, here or on another instance.
+   */
+  open(opening: SessionOpening, listenerFor: (executionId: string) => LogListener): Promise<LogFollower> {
     const previous = this.openings.get(opening.sessionId) ?? Promise.resolve();
-    const next = previous.then(() => this.attachOrStart(opening, socket));
+    const next = previous.then(() => this.attach(opening, listenerFor));
     this.openings.set(opening.sessionId, next.catch(() => undefined));
     return next;
   }
 
-  /** A chat message from the client; false when no action is waiting for one. */
-  input(sessionId: string, input: ChatInput): boolean {
-    return this.live.get(sessionId)?.channel.deliver(input) ?? false;
+  /** A chat message from the client, to the execution wherever it runs; false when none waits for one. */
+  async input(sessionId: string, input: ChatInput): Promise<boolean> {
+    const local = this.live.get(sessionId);
+    if (local) return local.channel.deliver(input);
+    return (await this.control.request(sessionId, { kind: 'input', input }, INPUT_TIMEOUT_MS)) === true;
   }
 
-  leave(sessionId: string, socket: SessionSocket): void {
-    this.live.get(sessionId)?.channel.detach(socket);
-  }
-
-  /** Shutdown suspends executions without an outcome: their journals stay open, and they resume on reconnect. */
+  /** Shutdown suspends executions without an outcome: their journals stay open, and they resume elsewhere or on restart. */
   async beforeApplicationShutdown(): Promise<void> {
     for (const execution of this.live.values()) {
       execution.controller.abort('server shutting down');
@@ -67,48 +88,74 @@ export class InteractiveSessions implements BeforeApplicationShutdown {
     await Promise.all([...this.live.values()].map((execution) => execution.done));
   }
 
-  private async attachOrStart(opening: SessionOpening, socket: SessionSocket): Promise<void> {
-    const running = this.live.get(opening.sessionId);
-    if (running) {
-      running.channel.attach(socket);
+  private async attach(opening: SessionOpening, listenerFor: (executionId: string) => LogListener): Promise<LogFollower> {
+    const { sessionId } = opening;
+    const interrupted = await this.store.unfinished(sessionId);
+    const executionId = this.live.get(sessionId)?.executionId ?? interrupted?.executionId ?? randomUUID();
+    const listener = listenerFor(executionId);
+    // A plain reconnect is asked the pending question again; one with `after` gets it in the replay.
+    if (opening.after === null && interrupted?.pending) listener.event(interrupted.pending);
+    const follower = await this.log.follow(sessionId, opening.after, listener);
+    if (!this.live.has(sessionId)) {
+      const writer = await this.log.open(sessionId);
+      // Held elsewhere: the execution runs on another instance, and its frames arrive through the log.
+      if (writer) await this.start(writer, interrupted ?? { executionId, route: opening.route, message: opening.message, journal: [], pending: null }, opening.user, !interrupted);
+    }
+    return follower;
+  }
+
+  private async resume(writer: ChatWriter): Promise<void> {
+    const interrupted = await this.store.unfinished(writer.chatId);
+    const owner = await this.store.owner(writer.chatId);
+    if (!interrupted || owner === null) {
+      await writer.append([], null);
+      await writer.close();
       return;
     }
-    const interrupted = await this.store.unfinished(opening.sessionId);
-    const executionId = interrupted?.executionId ?? randomUUID();
-    const route = interrupted?.route ?? opening.route;
-    const message = interrupted?.message ?? opening.message;
-    if (!interrupted) await this.store.begin(opening.sessionId, executionId, route, message);
-    const channel = new SessionChannel();
-    channel.attach(socket);
+    // The token that started it is gone; the owner's identity is what the session belongs to.
+    await this.start(writer, interrupted, { sub: owner, roles: [] }, false);
+  }
+
+  private async start(writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, isNew: boolean): Promise<void> {
+    const sessionId = writer.chatId;
+    const { executionId, route, message } = execution;
+    try {
+      if (isNew) await this.store.begin(writer, executionId, route, message);
+    } catch (error) {
+      await writer.close();
+      throw error;
+    }
+    const channel = new SessionChannel(execution.pending !== null);
     const controller = new AbortController();
-    const journal = new SessionJournal(executionId, interrupted?.journal ?? [], (record) => this.store.journal(opening.sessionId, record));
-    const runtime = new InteractiveRuntime(opening.sessionId, message, opening.user, {
+    writer.handle('input', (request) => Promise.resolve(channel.deliver(request.input as ChatInput)));
+    const journal = new SessionJournal(executionId, execution.journal, (record) => this.store.journal(writer, record));
+    const runtime = new InteractiveRuntime(sessionId, message, user, {
       journal,
       channel,
       chooser: this.chooser,
-      writeMessage: (entry, ordinal) => this.store.journal(opening.sessionId, { executionId, kind: 'message', ordinal, data: entry.payload }, entry),
+      writeMessage: (entry, ordinal) => this.store.journal(writer, { executionId, kind: 'message', ordinal, data: entry.payload }, entry),
       defaultTimeoutMs: this.config.interactive.inputTimeoutMs,
-      signal: controller.signal,
+      signal: AbortSignal.any([controller.signal, writer.signal]),
     });
-    const execution: Execution = { channel, controller, done: Promise.resolve() };
-    this.live.set(opening.sessionId, execution);
-    execution.done = this.execute(opening.sessionId, executionId, route, runtime, channel).finally(() => this.live.delete(opening.sessionId));
+    const live: Execution = { executionId, channel, controller, done: Promise.resolve() };
+    this.live.set(sessionId, live);
+    live.done = this.execute(writer, executionId, route, runtime).finally(async () => {
+      this.live.delete(sessionId);
+      await writer.close();
+    });
   }
 
-  private async execute(sessionId: string, executionId: string, route: string, runtime: InteractiveRuntime, channel: SessionChannel): Promise<void> {
+  private async execute(writer: ChatWriter, executionId: string, route: string, runtime: InteractiveRuntime): Promise<void> {
     const handler = this.routes.find(route);
     try {
       if (!handler) throw new Error(`No interactive agent is mounted at ${route} any more`);
       await handler(runtime);
-      await this.store.finish(sessionId, executionId, 'finished');
-      channel.end();
+      await this.store.finish(writer, executionId, 'finished');
     } catch (error) {
       if (error instanceof ExecutionSuspended) return;
       const failure = describeFailure(error);
-      if (failure.code === 'action.failed') this.logger.error(`session ${sessionId} failed`, error instanceof Error ? error.stack : String(error));
-      await this.store.finish(sessionId, executionId, 'failed', failure.message).catch((cause: unknown) => this.logger.error(cause));
-      channel.send({ event: 'error', data: failure });
-      channel.end();
+      if (failure.code === 'action.failed') this.logger.error(`session ${writer.chatId} failed`, error instanceof Error ? error.stack : String(error));
+      await this.store.finish(writer, executionId, 'failed', failure).catch((cause: unknown) => this.logger.error(cause));
     }
   }
 }

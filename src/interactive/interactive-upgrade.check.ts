@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CHAT_ID_PATTERN, ChatError, ChatErrorCode } from '../chat/chat.error';
+import { replayAfter } from '../ws/replay-query';
 import type { WsConnection } from '../ws/ws-connection';
 import type { WsUpgradeCheck } from '../ws/ws-upgrade-check';
 import { InteractiveError, InteractiveErrorCode } from './interactive.error';
@@ -28,6 +29,7 @@ export class InteractiveUpgradeCheck implements WsUpgradeCheck {
     if (!message?.trim() || message.length > MAX_MESSAGE) {
       throw new InteractiveError(InteractiveErrorCode.MissingMessage, `The message query parameter is required (1–${MAX_MESSAGE} characters)`);
     }
+    replayAfter(connection.query);
     const sessionId = connection.query.get('session_id') ?? randomUUID();
     if (!CHAT_ID_PATTERN.test(sessionId)) {
       throw new InteractiveError(InteractiveErrorCode.InvalidSessionId, 'session_id must be 1–128 characters of letters, digits, _ . : or -');

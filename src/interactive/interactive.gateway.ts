@@ -2,21 +2,24 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import type { LogFollower, LogListener } from '../event-log/log-follower';
+import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
 import { InteractiveSessions } from './interactive-sessions';
-import type { SessionSocket } from './session-channel';
+import { errorFrame, framesFor, InteractiveFrameErrorCode, type InteractiveFrame } from './interactive.protocol';
 
 interface SessionConnection {
   sessionId: string;
-  socket: SessionSocket;
+  /** The seq of the last logged event sent. */
+  position: number;
+  follower: Promise<LogFollower | null>;
+  send(frame: InteractiveFrame): void;
 }
 
-const errorFrame = (code: string, message: string) => ({ event: 'error', data: { code, message } });
-
 /**
- * WS {base}/{router}/{agent}?message=…&session_id=…: the socket side of an interactive session. Mounted
- * on the configured base path by InteractiveModule; upgrades are checked by InteractiveUpgradeCheck.
+ * WS {base}/{router}/{agent}?message=…&session_id=…[&after=…]: the socket side of an interactive session.
+ * Mounted on the configured base path by InteractiveModule; upgrades are checked by InteractiveUpgradeCheck.
  */
 @Injectable()
 export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
@@ -27,47 +30,61 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { params, query, user } = connectionOf(request);
-    const socket: SessionSocket = {
-      send: (payload) => {
-        if (client.readyState === client.OPEN) client.send(JSON.stringify(payload));
-      },
-      end: () => client.close(1000, 'done'),
-    };
     // The upgrade check has validated both and filled in a generated session_id.
     const sessionId = query.get('session_id')!;
-    this.connections.set(client, { sessionId, socket });
-    const opening = { sessionId, route: params.route ?? '', message: query.get('message')!, user };
-    this.sessions.open(opening, socket).catch((error: unknown) => {
+    const connection: SessionConnection = {
+      sessionId,
+      position: 0,
+      follower: Promise.resolve(null),
+      send: (frame) => {
+        if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
+      },
+    };
+    this.connections.set(client, connection);
+    const listenerFor = (executionId: string): LogListener => ({
+      event: (event) => {
+        connection.position = Math.max(connection.position, event.seq);
+        const output = framesFor(event, executionId);
+        output.frames.forEach(connection.send);
+        if (output.close) client.close(1000, 'done');
+      },
+    });
+    const opening = { sessionId, route: params.route ?? '', message: query.get('message')!, user, after: replayAfter(query) };
+    connection.follower = this.sessions.open(opening, listenerFor).catch((error: unknown) => {
       this.logger.error(`session ${sessionId} could not start`, error instanceof Error ? error.stack : String(error));
-      socket.send(errorFrame('action.failed', 'The session could not be started'));
-      socket.end();
+      connection.send(errorFrame(InteractiveFrameErrorCode.StartFailed, 'The session could not be started', connection.position));
+      client.close(1000, 'done');
+      return null;
     });
   }
 
-  handleDisconnect(client: WebSocket): void {
-    const connection = this.connections.get(client);
-    if (connection) this.sessions.leave(connection.sessionId, connection.socket);
+  async handleDisconnect(client: WebSocket): Promise<void> {
+    (await this.connections.get(client)?.follower)?.stop();
   }
 
   @SubscribeMessage('chat')
-  onChat(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): void {
+  async onChat(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
     const connection = this.connections.get(client);
     if (!connection) return;
     if (typeof body.message !== 'string') {
-      connection.socket.send(errorFrame('interactive.invalid_frame', 'message must be a string'));
+      connection.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, 'message must be a string', connection.position));
       return;
     }
-    const delivered = this.sessions.input(connection.sessionId, { type: 'chat', message: body.message, metadata: body.metadata ?? null });
-    if (!delivered) connection.socket.send(errorFrame('interactive.not_waiting', 'Nothing is waiting for input in this session'));
+    // The execution may still be starting (or resuming) for this socket: answer it once it is.
+    await connection.follower;
+    const delivered = await this.sessions.input(connection.sessionId, { type: 'chat', message: body.message, metadata: body.metadata ?? null });
+    if (!delivered) connection.send(errorFrame(InteractiveFrameErrorCode.NotWaiting, 'Nothing is waiting for input in this session', connection.position));
   }
 
   @SubscribeMessage(WS_UNTYPED_FRAME)
   onUntyped(@ConnectedSocket() client: WebSocket): void {
-    this.connections.get(client)?.socket.send(errorFrame('interactive.invalid_frame', 'The frame needs "type": "chat"'));
+    const connection = this.connections.get(client);
+    connection?.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, 'The frame needs "type": "chat"', connection.position));
   }
 
   @SubscribeMessage(WS_INVALID_FRAME)
   onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
-    this.connections.get(client)?.socket.send(errorFrame('interactive.invalid_frame', body.error));
+    const connection = this.connections.get(client);
+    connection?.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, body.error, connection.position));
   }
 }

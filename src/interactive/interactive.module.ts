@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { WebSocketGateway } from '@nestjs/websockets';
 import type { AppConfig } from '../config/app-config';
+import { EventLogModule } from '../event-log/event-log.module';
 import { HistoryModule } from '../history/history.module';
 import { TestingRouter } from './examples/testing.router';
 import { InteractiveRoutes } from './interactive-routes';
@@ -18,7 +19,7 @@ export class InteractiveModule {
     WebSocketGateway({ path: `${config.interactive.basePath}/*route`, upgradeCheck: InteractiveUpgradeCheck })(InteractiveGateway);
     return {
       module: InteractiveModule,
-      imports: [DiscoveryModule, HistoryModule],
+      imports: [DiscoveryModule, HistoryModule, EventLogModule],
       providers: [InteractiveGateway, InteractiveRoutes, InteractiveSessions, InteractiveUpgradeCheck, SessionStore, TestingRouter],
     };
   }

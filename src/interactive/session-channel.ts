@@ -1,11 +1,5 @@
 import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
 
-export interface SessionSocket {
-  send(payload: unknown): void;
-  /** Closes the connection once the execution is over. */
-  end(): void;
-}
-
 /** The execution stopped without an outcome (server shutdown): its journal stays open for a resume. */
 export class ExecutionSuspended extends Error {
   constructor() {
@@ -15,63 +9,49 @@ export class ExecutionSuspended extends Error {
 }
 
 interface PendingInput {
-  payload: unknown;
   resolve(input: ChatInput): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
 
 /**
- * Between an execution and whichever socket currently holds its session: frames sent while no socket is
- * attached wait in an outbox, and the question an action waits on is asked again to every new socket.
+ * Where an execution waits for the client's answer. The question itself reaches the client through the
+ * event log (on whichever instance its socket is); the answer arrives here, forwarded if need be.
  */
 export class SessionChannel {
-  private socket: SessionSocket | null = null;
-  private readonly outbox: unknown[] = [];
   private pending: PendingInput | null = null;
+  private early: ChatInput | null = null;
 
-  get waiting(): boolean {
-    return this.pending !== null;
-  }
+  /**
+   * `awaitingAnswer`: the execution resumes towards a question the client was already asked; an answer
+   * that arrives while it is still replaying its journal is kept for that question, not refused.
+   */
+  constructor(private awaitingAnswer = false) {}
 
-  attach(socket: SessionSocket): void {
-    this.socket = socket;
-    for (const payload of this.outbox.splice(0)) socket.send(payload);
-    if (this.pending) socket.send(this.pending.payload);
-  }
-
-  detach(socket: SessionSocket): void {
-    if (this.socket === socket) this.socket = null;
-  }
-
-  /** The execution is over: the attached socket, if any, is closed. */
-  end(): void {
-    this.socket?.end();
-    this.socket = null;
-  }
-
-  send(payload: unknown): void {
-    if (this.socket) this.socket.send(payload);
-    else this.outbox.push(payload);
-  }
-
-  /** Shows `payload` (now, or to the next socket) and resolves with the client's next chat input. */
-  ask(payload: unknown, timeoutMs: number): Promise<ChatInput> {
+  /** Resolves with the client's next chat input; rejects with InputTimeoutError after `timeoutMs`. */
+  ask(timeoutMs: number): Promise<ChatInput> {
+    this.awaitingAnswer = false;
+    const early = this.early;
+    this.early = null;
+    if (early) return Promise.resolve(early);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = null;
         reject(new InputTimeoutError(timeoutMs));
       }, timeoutMs);
       timer.unref();
-      this.pending = { payload, resolve, reject, timer };
-      this.socket?.send(payload);
+      this.pending = { resolve, reject, timer };
     });
   }
 
   /** A chat input from the client; false when nothing is waiting for one. */
   deliver(input: ChatInput): boolean {
     const pending = this.pending;
-    if (!pending) return false;
+    if (!pending) {
+      if (!this.awaitingAnswer || this.early) return false;
+      this.early = input;
+      return true;
+    }
     clearTimeout(pending.timer);
     this.pending = null;
     pending.resolve(input);

@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { ChatLogEntry, JournalRecord } from '../history/chat-log';
-import { HistoryRepository, type NewChatEvent } from '../history/history.repository';
+import type { ChatWriter } from '../event-log/chat-writer';
+import type { ChatLogEntry, JournalRecord, LogEvent } from '../history/chat-log';
+import { HistoryRepository } from '../history/history.repository';
 
 export interface UnfinishedExecution {
   executionId: string;
   route: string;
   message: string;
   journal: JournalRecord[];
+  /** The logged question the execution waits on (asked, not answered); null when none. */
+  pending: LogEvent | null;
 }
 
 // A session's whole life is read back to resume it; this bounds a pathological one.
 const MAX_ENTRIES = 5000;
 
-/** Persists interactive sessions in the chat event log: starts, journal steps, history messages, ends. */
+/** Persists interactive sessions in the chat event log, through the session's writer: starts, journal steps, ends. */
 @Injectable()
 export class SessionStore {
   constructor(private readonly history: HistoryRepository) {}
@@ -22,36 +25,41 @@ export class SessionStore {
     return this.history.claimChat(sessionId, userId);
   }
 
-  async begin(sessionId: string, executionId: string, route: string, message: string): Promise<void> {
-    await this.write(sessionId, executionId, [
-      { type: 'session.started', payload: { executionId, route, message } },
-      { type: 'user.message', payload: { messageId: executionId, content: message } },
-    ]);
+  owner(sessionId: string): Promise<string | null> {
+    return this.history.findOwner(sessionId);
+  }
+
+  async begin(writer: ChatWriter, executionId: string, route: string, message: string): Promise<void> {
+    await writer.append(
+      [
+        { type: 'session.started', runId: executionId, payload: { executionId, route, message } },
+        { type: 'user.message', runId: executionId, payload: { messageId: executionId, content: message } },
+      ],
+      `session:${executionId}`,
+    );
   }
 
   /** A journal step, and the history entry it adds when it is an `addMessage`, in one atomic append. */
-  async journal(sessionId: string, record: JournalRecord, history?: ChatLogEntry): Promise<void> {
-    await this.write(sessionId, record.executionId, [{ type: 'journal', payload: record }, ...(history ? [history] : [])]);
+  async journal(writer: ChatWriter, record: JournalRecord, history?: ChatLogEntry): Promise<void> {
+    const runId = record.executionId;
+    await writer.append([{ type: 'journal', runId, payload: record }, ...(history ? [{ ...history, runId }] : [])]);
   }
 
-  async finish(sessionId: string, executionId: string, outcome: 'finished' | 'failed', error?: string): Promise<void> {
-    await this.write(sessionId, executionId, [{ type: 'session.finished', payload: { executionId, outcome, ...(error ? { error } : {}) } }]);
+  async finish(writer: ChatWriter, executionId: string, outcome: 'finished' | 'failed', error?: { code: string; message: string }): Promise<void> {
+    await writer.append([{ type: 'session.finished', runId: executionId, payload: { executionId, outcome, ...(error ? { error } : {}) } }], null);
   }
 
   /** The session's last execution when it has not finished (a restart or a crash interrupted it). */
   async unfinished(sessionId: string): Promise<UnfinishedExecution | null> {
     const events = await this.history.list(sessionId, { types: ['session.started', 'session.finished', 'journal'], limit: MAX_ENTRIES });
-    const entries = events.map((event) => ({ type: event.type, payload: event.payload }) as ChatLogEntry);
+    const entries = events.map((event) => event as LogEvent);
     const started = entries.findLast((entry) => entry.type === 'session.started');
     if (started?.type !== 'session.started') return null;
     const { executionId, route, message } = started.payload;
     if (entries.some((entry) => entry.type === 'session.finished' && entry.payload.executionId === executionId)) return null;
-    const journal = entries.flatMap((entry) => (entry.type === 'journal' && entry.payload.executionId === executionId ? [entry.payload] : []));
-    return { executionId, route, message, journal };
-  }
-
-  private async write(sessionId: string, executionId: string, entries: ChatLogEntry[]): Promise<void> {
-    const events: NewChatEvent[] = entries.map((entry) => ({ type: entry.type, runId: executionId, payload: entry.payload }));
-    await this.history.append(sessionId, events);
+    const records = entries.filter((entry) => entry.type === 'journal' && entry.payload.executionId === executionId) as Array<Extract<LogEvent, { type: 'journal' }>>;
+    const answered = new Set(records.filter((entry) => entry.payload.kind === 'answer').map((entry) => entry.payload.ordinal));
+    const pending = records.findLast((entry) => entry.payload.kind === 'request' && !answered.has(entry.payload.ordinal)) ?? null;
+    return { executionId, route, message, journal: records.map((entry) => entry.payload), pending };
   }
 }

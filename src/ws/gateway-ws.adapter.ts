@@ -11,6 +11,7 @@ import { toHttpError } from '../common/http-error';
 import { redactUrl } from '../logging/logger';
 import { requestIdOf } from '../logging/request-logger';
 import { startHeartbeat } from './heartbeat';
+import { ServerError, ServerErrorCode } from './server.error';
 import { rejectUpgrade } from './upgrade-rejection';
 import { attachConnection, connectionOf } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
@@ -21,7 +22,7 @@ export interface GatewayWsOptions {
   handshake: WsHandshake;
   maxPayloadBytes: number;
   heartbeatIntervalMs: number;
-  /** How long a shutdown waits for clients to answer the 1001 close before cutting them off. */
+  /** How long a shutdown waits for clients to answer the 1012 close before cutting them off. */
   closeGraceMs: number;
   logger: Logger;
 }
@@ -33,7 +34,8 @@ interface Route {
   check?: Type<WsUpgradeCheck>;
 }
 
-const GOING_AWAY = 1001;
+/** "Service restart": the client should reconnect (with `after`), and will reach another instance. */
+const SERVICE_RESTART = 1012;
 
 /**
  * The WebSocket transport of every gateway: path patterns with parameters (`/chat/:chatId`), the token
@@ -43,6 +45,7 @@ const GOING_AWAY = 1001;
 export class GatewayWsAdapter extends WsAdapter {
   private readonly routes: Route[] = [];
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
+  private draining = false;
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -96,10 +99,19 @@ export class GatewayWsAdapter extends WsAdapter {
     }
   }
 
-  /** Shutdown: every client gets a 1001 close, a grace period to answer it, then the socket is cut. */
+  /**
+   * Shutdown, first step: new upgrades get 503 `server.draining` so clients go to another instance, while open
+   * sockets stay until close() (Nest calls it after beforeApplicationShutdown, when running turns have ended).
+   * REST is not affected.
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /** Shutdown, last step: every client gets a 1012 close, a grace period to answer it, then the socket is cut. */
   override async close(server: WebSocketServer): Promise<void> {
     const clients = [...server.clients];
-    for (const client of clients) client.close(GOING_AWAY, 'server shutting down');
+    for (const client of clients) client.close(SERVICE_RESTART, 'service restart');
     await Promise.race([
       Promise.all(clients.map((client) => new Promise((resolve) => client.once('close', resolve)))),
       new Promise((resolve) => setTimeout(resolve, this.options.closeGraceMs).unref()),
@@ -130,11 +142,14 @@ export class GatewayWsAdapter extends WsAdapter {
     const url = new URL(req.url ?? '/', 'ws://gateway.invalid');
     const log = this.options.logger.child({ requestId, url: redactUrl(req.url) });
     try {
+      this.refuseWhileDraining();
       const user = await this.options.handshake.authenticate(req, url);
       const found = this.route(url.pathname);
       if (!found) throw new NotFoundException(`No WebSocket endpoint at ${url.pathname}`);
       const connection = { user, params: found.params, query: url.searchParams, path: url.pathname, requestId };
       if (found.route.check) await this.app.get(found.route.check, { strict: false }).check(connection);
+      // The checks above wait on I/O; the drain may have begun meanwhile.
+      this.refuseWhileDraining();
       attachConnection(req, connection);
       found.route.server.handleUpgrade(req, socket, head, (ws) => {
         log.info({ sub: user.sub, gateway: found.route.pattern }, 'WebSocket connected');
@@ -142,11 +157,15 @@ export class GatewayWsAdapter extends WsAdapter {
       });
     } catch (error) {
       const refusal = toHttpError(error);
-      // Refusals are routine (expired tokens, probes); only a server fault deserves the stack.
-      if (refusal.status >= 500) log.error({ err: error, status: refusal.status }, 'WebSocket upgrade refused');
+      // Refusals are routine (expired tokens, probes, a drain); only a server fault deserves the stack.
+      if (refusal.status >= 500 && !(error instanceof ServerError)) log.error({ err: error, status: refusal.status }, 'WebSocket upgrade refused');
       else log.info({ status: refusal.status, code: refusal.body.code }, 'WebSocket upgrade refused');
       rejectUpgrade(socket, refusal, requestId);
     }
+  }
+
+  private refuseWhileDraining(): void {
+    if (this.draining) throw new ServerError(ServerErrorCode.Draining, 'The server is shutting down; connect again to reach another instance');
   }
 
   private route(pathname: string): { route: Route; params: Record<string, string> } | null {

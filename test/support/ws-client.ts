@@ -13,10 +13,15 @@ export class TestSocket {
   headers: Record<string, string | string[] | undefined> = {};
   private readonly waiters: Array<(frame: unknown) => void> = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** The `seq` of every frame received, in order (protocol sockets; the test probes send none). */
+  readonly seqs: number[] = [];
 
-  private constructor(readonly socket: WebSocket) {
+  private constructor(
+    readonly socket: WebSocket,
+    private readonly protocol: boolean,
+  ) {
     socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as unknown;
+      const frame = this.withoutSeq(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
       const waiter = this.waiters.shift();
       if (waiter) waiter(frame);
       else this.frames.push(frame);
@@ -31,7 +36,8 @@ export class TestSocket {
     socket.once('upgrade', (response) => (headers = response.headers));
     return new Promise((resolve, reject) => {
       socket.once('open', () => {
-        const opened = new TestSocket(socket);
+        // Every frame of the three protocols carries its log position; the probes of the transport specs do not.
+        const opened = new TestSocket(socket, !new URL(url).pathname.startsWith('/probe'));
         opened.headers = headers;
         resolve(opened);
       });
@@ -53,6 +59,25 @@ export class TestSocket {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown>, headers: res.headers }));
       });
     });
+  }
+
+  /** The newest seq received; what a reconnect passes as `after`. */
+  get lastSeq(): number {
+    return this.seqs.at(-1) ?? 0;
+  }
+
+  /**
+   * Protocol frames must carry a numeric `seq` that never goes backwards (refusals repeat the last one);
+   * it is checked here and removed, so specs compare frames in the seeds' own shapes.
+   */
+  private withoutSeq(frame: Record<string, unknown>): Record<string, unknown> {
+    if (!this.protocol) return frame;
+    const { seq, ...rest } = frame;
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < this.lastSeq) {
+      throw new Error(`frame without a valid seq (last ${this.lastSeq}): ${JSON.stringify(frame)}`);
+    }
+    this.seqs.push(seq);
+    return rest;
   }
 
   send(frame: unknown): void {

@@ -1,0 +1,39 @@
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { ChatBus, ChatControl, ChatLocks, ChatPresence, TurnQueue } from './coordination';
+import { MemoryChatBus } from './memory/memory-bus';
+import { MemoryChatControl } from './memory/memory-control';
+import { MemoryChatLocks } from './memory/memory-locks';
+import { MemoryChatPresence, MemoryTurnQueue } from './memory/memory-queue';
+import { RedisChatBus } from './redis/redis-bus';
+import { RedisConnections } from './redis/redis-connections';
+import { RedisChatControl } from './redis/redis-control';
+import { RedisChatLocks } from './redis/redis-locks';
+import { RedisChatPresence, RedisTurnQueue } from './redis/redis-queue';
+
+const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence];
+
+/** In memory for one process; Redis when REDIS_URL is set, so instances share locks, events and queues. */
+@Global()
+@Module({})
+export class CoordinationModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers: Provider[] = config.redis
+      ? [
+          RedisConnections,
+          { provide: ChatLocks, useClass: RedisChatLocks },
+          { provide: ChatBus, useClass: RedisChatBus },
+          { provide: ChatControl, useClass: RedisChatControl },
+          { provide: TurnQueue, useClass: RedisTurnQueue },
+          { provide: ChatPresence, useClass: RedisChatPresence },
+        ]
+      : [
+          { provide: ChatLocks, useClass: MemoryChatLocks },
+          { provide: ChatBus, useClass: MemoryChatBus },
+          { provide: ChatControl, useClass: MemoryChatControl },
+          { provide: TurnQueue, useClass: MemoryTurnQueue },
+          { provide: ChatPresence, useClass: MemoryChatPresence },
+        ];
+    return { module: CoordinationModule, providers, exports: EXPORTS };
+  }
+}

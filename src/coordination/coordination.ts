@@ -1,0 +1,88 @@
+/**
+ * What instances of the gateway share about a chat while it is live: who may write its log (a lock with a
+ * fencing token), its events as they happen (fan-out and a short tail for replay), requests to whoever
+ * holds it, and the turns waiting for it. One process uses the in-memory implementations; with REDIS_URL
+ * every instance uses the Redis ones. Abstract classes, so Nest injects them by these names.
+ */
+
+/** An event as it travels between instances: the log row, with its instant as epoch milliseconds. */
+export interface WireEvent {
+  chatId: string;
+  seq: number;
+  runId: string | null;
+  type: string;
+  payload: unknown;
+  at: number;
+}
+
+/** The right to write one chat's log until released or lost. */
+export interface ChatLease {
+  readonly chatId: string;
+  /** Grows with every grant for the chat, so storage can refuse a writer whose lease was taken over. */
+  readonly fence: number;
+  /** Aborted when the lease could not be kept (expired, or taken by another instance). */
+  readonly lost: AbortSignal;
+  release(): Promise<void>;
+}
+
+export abstract class ChatLocks {
+  /** The lease when nobody holds the chat; null when it is held (here or elsewhere). */
+  abstract tryAcquire(chatId: string): Promise<ChatLease | null>;
+  abstract isHeld(chatId: string): Promise<boolean>;
+}
+
+export type EventListener = (event: WireEvent) => void;
+
+export abstract class ChatBus {
+  /** Sends an event to every follower of the chat, in the order published, and keeps it in the tail. */
+  abstract publish(event: WireEvent, durableSeq: number): void;
+  /** Resolves once the subscription is live: every event published after that reaches `listener`. */
+  abstract subscribe(chatId: string, listener: EventListener): Promise<() => void>;
+  /** Published events after `seq` still held in the tail (durable or not), oldest first. */
+  abstract tail(chatId: string, afterSeq: number): Promise<WireEvent[]>;
+  /** The highest seq published for the chat that the tail still knows; 0 when none. */
+  abstract top(chatId: string): Promise<number>;
+  /** Everything up to `durableSeq` is in the database: the tail may forget it. */
+  abstract settle(chatId: string, durableSeq: number): Promise<void>;
+}
+
+/** A request to a chat's current lock holder; `kind` picks the handler. */
+export interface ControlRequest {
+  kind: string;
+  [field: string]: unknown;
+}
+
+export type ControlHandler = (request: ControlRequest) => Promise<unknown>;
+
+export abstract class ChatControl {
+  /** Serves requests for the chat while the caller holds it; returns the function that stops serving. */
+  abstract serve(chatId: string, handler: ControlHandler): Promise<() => void>;
+  /** The holder's answer; undefined when nobody serves the chat or no answer came in `timeoutMs`. */
+  abstract request(chatId: string, request: ControlRequest, timeoutMs: number): Promise<unknown>;
+}
+
+/** A client message waiting for its chat's run lane. */
+export interface QueuedTurn {
+  messageId: string;
+  runId: string;
+  content: string;
+  agentId?: string;
+}
+
+export abstract class TurnQueue {
+  abstract push(chatId: string, turn: QueuedTurn): Promise<void>;
+  abstract shift(chatId: string): Promise<QueuedTurn | null>;
+  /** Takes a waiting turn out by message id; null when none waits under that id. */
+  abstract remove(chatId: string, messageId: string): Promise<QueuedTurn | null>;
+  abstract clear(chatId: string): Promise<QueuedTurn[]>;
+  abstract size(chatId: string): Promise<number>;
+  /** Chats with turns waiting, for recovery after an instance died while holding them. */
+  abstract waiting(limit: number): Promise<string[]>;
+}
+
+/** How many sockets follow a chat across all instances (for the disconnect policy). */
+export abstract class ChatPresence {
+  abstract join(chatId: string): Promise<void>;
+  /** Returns how many sockets still follow the chat. */
+  abstract leave(chatId: string): Promise<number>;
+}

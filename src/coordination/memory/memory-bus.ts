@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { ChatBus, type EventListener, type WireEvent } from '../coordination';
+
+/** One process: followers are callbacks, and the tail holds what the database does not have yet. */
+@Injectable()
+export class MemoryChatBus extends ChatBus {
+  private readonly listeners = new Map<string, Set<EventListener>>();
+  private readonly tails = new Map<string, WireEvent[]>();
+
+  publish(event: WireEvent, durableSeq: number): void {
+    const tail = this.tails.get(event.chatId) ?? [];
+    tail.push(event);
+    this.tails.set(event.chatId, trimmed(tail, durableSeq));
+    for (const listener of this.listeners.get(event.chatId) ?? []) listener(event);
+  }
+
+  subscribe(chatId: string, listener: EventListener): Promise<() => void> {
+    const set = this.listeners.get(chatId) ?? new Set();
+    set.add(listener);
+    this.listeners.set(chatId, set);
+    return Promise.resolve(() => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(chatId);
+    });
+  }
+
+  tail(chatId: string, afterSeq: number): Promise<WireEvent[]> {
+    return Promise.resolve((this.tails.get(chatId) ?? []).filter((event) => event.seq > afterSeq));
+  }
+
+  top(chatId: string): Promise<number> {
+    return Promise.resolve(this.tails.get(chatId)?.at(-1)?.seq ?? 0);
+  }
+
+  settle(chatId: string, durableSeq: number): Promise<void> {
+    const tail = this.tails.get(chatId);
+    if (tail) {
+      const rest = trimmed(tail, durableSeq);
+      if (rest.length === 0) this.tails.delete(chatId);
+      else this.tails.set(chatId, rest);
+    }
+    return Promise.resolve();
+  }
+}
+
+function trimmed(tail: WireEvent[], durableSeq: number): WireEvent[] {
+  const first = tail.findIndex((event) => event.seq > durableSeq);
+  return first < 0 ? [] : first === 0 ? tail : tail.slice(first);
+}

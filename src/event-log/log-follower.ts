@@ -1,0 +1,77 @@
+import type { LogEvent } from '../history/chat-log';
+
+export interface LogListener {
+  /** Every event after the starting point, once, in seq order. */
+  event(event: LogEvent): void;
+  /** Earlier events of the run in flight at the starting point, so a translator can pick up its state. */
+  context?(event: LogEvent): void;
+}
+
+export interface LogSource {
+  readAfter(chatId: string, afterSeq: number): Promise<LogEvent[]>;
+}
+
+const PAGE = 500;
+
+/**
+ * Delivers a chat's events after a seq: first what the log holds, then the live ones, with no gap and no
+ * duplicate. Live events that arrive while it reads are held back and merged by seq; a live event that
+ * skips a seq (a lost pub/sub message) makes it read the log again from where it is.
+ */
+export class LogFollower {
+  private held: LogEvent[] | null = [];
+  private stopped = false;
+  unsubscribe: () => void = () => undefined;
+
+  constructor(
+    readonly chatId: string,
+    private last: number,
+    private readonly source: LogSource,
+    private readonly listener: LogListener,
+  ) {}
+
+  get position(): number {
+    return this.last;
+  }
+
+  /** Called by the bus for each published event. */
+  live(event: LogEvent): void {
+    if (this.stopped || event.seq <= this.last) return;
+    if (this.held) {
+      this.held.push(event);
+      return;
+    }
+    if (event.seq === this.last + 1) {
+      this.deliver(event);
+      return;
+    }
+    this.held = [event];
+    void this.catchUp();
+  }
+
+  /** Reads the log until it has caught up with the live events held back, then streams them. */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const page = await this.source.readAfter(this.chatId, this.last);
+      for (const event of page) if (event.seq > this.last) this.deliver(event);
+      if (page.length < PAGE || this.stopped) break;
+    }
+    const held = (this.held ?? []).sort((a, b) => a.seq - b.seq);
+    this.held = null;
+    // Whatever the log could not supply (a crashed writer's last deltas) is skipped, not waited for.
+    for (const event of held) if (event.seq > this.last) this.deliver(event);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe();
+  }
+
+  private deliver(event: LogEvent): void {
+    if (this.stopped) return;
+    this.last = event.seq;
+    this.listener.event(event);
+  }
+}
+
+export const FOLLOW_PAGE = PAGE;
