@@ -45,6 +45,8 @@ describe.skipIf(!postgres.available)('two instances on PostgreSQL and Redis', ()
       MODEL_MAX_RETRIES: '0',
       LOG_LEVEL: 'info',
     });
+    // Tracked before it answers, so afterAll stops it even when it never starts listening.
+    instances.push(server);
     return [server, (await server.listening()).replace('http', 'ws')];
   };
 
@@ -53,8 +55,7 @@ describe.skipIf(!postgres.available)('two instances on PostgreSQL and Redis', ()
     db = await postgres.create();
     // One after the other: concurrent start-ups are the migrations spec's subject.
     for (let i = 0; i < 2; i += 1) {
-      const [server, url] = await startInstance();
-      instances.push(server);
+      const [, url] = await startInstance();
       urls.push(url);
     }
   }, 60000);
