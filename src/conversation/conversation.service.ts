@@ -179,7 +179,8 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
       const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: turn.content, history, signal });
       for await (const event of run) {
         const entry = runEventEntry(event, turn.messageId);
-        if (event.type === 'text.delta') writer.stream(entry);
+        // Deltas and start markers carry nothing a finished turn needs: sent now, stored with the next batch.
+        if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
         else await writer.append([entry], event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled' ? null : undefined);
         if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
           await writer.append([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
