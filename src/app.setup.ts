@@ -13,7 +13,8 @@ import { WsHandshake } from './ws/ws-handshake';
 export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): GatewayWsAdapter {
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(createRequestLogger(logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Unknown fields are dropped, not refused: clients of the original (pydantic) servers send extras.
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   const adapter = new GatewayWsAdapter(app, {
     handshake: new WsHandshake(app.get(TokenVerifier), config.ws.allowedOrigins),

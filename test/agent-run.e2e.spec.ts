@@ -89,13 +89,26 @@ describe('POST /agent/run with the built-in model', () => {
     ['a chat_id that is not a string', { task: 'hi', chat_id: 47 }, 'chat_id must be a string'],
     ['a chat_id with bad characters', { task: 'hi', chat_id: 'chat/47' }, 'chat_id must be 1–128 characters of letters, digits, _ . : or -'],
     ['an agent that is not a string', { task: 'hi', agent: ['planner'] }, 'agent must be a string'],
-    ['an unknown field', { task: 'hi', memory: true }, 'property memory should not exist'],
   ])('refuses %s with 400 and details', async (_name, body, detail) => {
     const res = await postRun(t, body);
     expect(res.status).toBe(400);
     const error = (await res.json()) as ErrorBody;
     expect(error).toMatchObject({ statusCode: 400, code: 'validation_failed' });
     expect(error.details).toContain(detail);
+  });
+
+  it('ignores fields it does not know, as the original (pydantic) server does', async () => {
+    const res = await postRun(t, { chat_id: 'chat_id47', task: 'what is 12 * 7?', memory: true, options: { temperature: 0 } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Step[]).at(-1)).toMatchObject({ step_type: 'FinalAnswerStep', content: expect.stringContaining('84') as string });
+  });
+
+  it('still validates the fields it knows when unknown ones come along', async () => {
+    const res = await postRun(t, { task: 42, chat_id: 'chat/47', memory: true });
+    expect(res.status).toBe(400);
+    const error = (await res.json()) as ErrorBody;
+    expect(error.details).toEqual(expect.arrayContaining(['task must be a string', 'chat_id must be 1–128 characters of letters, digits, _ . : or -']));
+    expect(error.details!.some((detail) => detail.includes('memory'))).toBe(false);
   });
 
   it('refuses an unknown agent with 400, naming the registered ones', async () => {

@@ -50,8 +50,26 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
           { type: 'message_end', message_id: 'x', chat_id: 'c1' },
         ]);
         await model.waitForAbort();
+        // Cancelling it again is a no-op: the next frame is the refusal of a message the chat never had.
+        socket.send({ type: 'cancel', message_id: 'x' });
         socket.send({ type: 'cancel', message_id: 'nope' });
         expect(await socket.next()).toMatchObject({ type: 'agent_error', message_id: 'nope', error: expect.stringMatching(/No message nope/) as string });
+        socket.close();
+      });
+
+      it('answers get_history mid-run with the rows up to that point; the frames after it carry on', async () => {
+        model.enqueue({ kind: 'tool_calls', calls: [{ name: 'calculator', arguments: { expression: '6*7' } }] }, slow('42', 300));
+        const socket = await TestSocket.open(`${app().wsUrl}/chat/h1`, bearer);
+        socket.send({ type: 'client', message: 'six times seven', message_id: 'm' });
+        expect(await socket.next()).toMatchObject({ type: 'agent_step', step_type: 'ActionStep' });
+        socket.send({ type: 'get_history' });
+        const snapshot = await socket.next<{ type: string; history: Frame[] }>();
+        expect(snapshot.type).toBe('chat_history');
+        expect(snapshot.history.map((row) => [row.role, row.message_id, row.step_type])).toEqual([
+          ['user', 'm', null],
+          ['agent', 'm', 'ActionStep'],
+        ]);
+        expect((await untilEnd(socket, 'm')).map((frame) => frame.step_type ?? frame.type)).toEqual(['FinalAnswerStep', 'message_end']);
         socket.close();
       });
 

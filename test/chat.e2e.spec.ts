@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HistoryService } from '../src/history/history.service';
 import { databaseKinds } from './support/databases';
 import { startTestApp, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
@@ -63,17 +64,96 @@ describe.each(databaseKinds.map((kind) => [kind.name, kind] as const))('chat ste
     streaming.close();
   });
 
-  it.skipIf(!kind.available)('keeps a chat to the user who first used it: 403 before the upgrade, and the same 404 on its history', async () => {
-    (await open('alice-private')).close();
+  it.skipIf(!kind.available)('keeps a chat to the user who first used it: 403 before the upgrade, and an empty history like an unknown chat', async () => {
+    const socket = await open('alice-private');
+    socket.send({ type: 'client', message: 'hello', message_id: 'p1' });
+    await untilEnd(socket, 'p1');
+    socket.close();
     const refusal = await TestSocket.refusal(`${t.wsUrl}/chat/alice-private`, bearer('mallory'));
     expect(refusal.status).toBe(403);
     expect(refusal.body).toMatchObject({ code: 'chat.forbidden' });
     expect(JSON.stringify(refusal.body)).not.toContain('alice');
     const foreign = await history('alice-private', 'mallory');
     const unknown = await history('never-used', 'mallory');
-    expect(foreign.status).toBe(404);
-    const strip = (body: Frame) => ({ ...body, requestId: undefined });
-    expect(strip((await foreign.json()) as Frame)).toEqual(strip((await unknown.json()) as Frame));
+    expect([foreign.status, unknown.status]).toEqual([200, 200]);
+    expect(await foreign.json()).toEqual([]);
+    expect(await unknown.json()).toEqual([]);
+  });
+
+  it.skipIf(!kind.available)('answers get_history with chat_history: the same rows as GET /history, with message ids', async () => {
+    const socket = await open('chat-get-history');
+    socket.send({ type: 'get_history' });
+    expect(await socket.next()).toEqual({ type: 'chat_history', chat_id: 'chat-get-history', history: [] });
+    socket.send({ type: 'client', message: 'get all contacts', message_id: 'h1' });
+    await untilEnd(socket, 'h1');
+    socket.send({ type: 'get_history', message_id: 'ignored', limit: 1 });
+    const frame = await socket.next<{ type: string; chat_id: string; history: Frame[] }>();
+    expect(Object.keys(frame).sort()).toEqual(['chat_id', 'history', 'type']);
+    expect(frame.history.map((row) => [row.role, row.message_id, row.step_type])).toEqual([
+      ['user', 'h1', null],
+      ['agent', 'h1', 'ActionStep'],
+      ['agent', 'h1', 'FinalAnswerStep'],
+    ]);
+    expect(frame.history).toEqual(await (await history('chat-get-history')).json());
+    socket.close();
+  });
+
+  it.skipIf(!kind.available)('gives a socket that joins a chat with a past its history on get_history, at the seq it joined', async () => {
+    const first = await open('chat-rejoin');
+    first.send({ type: 'client', message: 'what is 12 * 7', message_id: 'r1' });
+    await untilEnd(first, 'r1');
+    first.close();
+    const later = await open('chat-rejoin');
+    later.send({ type: 'get_history' });
+    const frame = await later.next<{ history: Frame[] }>();
+    expect(frame.history.map((row) => [row.role, row.message_id])).toEqual([
+      ['user', 'r1'],
+      ['agent', 'r1'],
+      ['agent', 'r1'],
+    ]);
+    expect(later.lastSeq).toBe(first.lastSeq);
+    later.close();
+  });
+
+  it.skipIf(!kind.available)('accepts a cancel of a message that already ended without a frame: nothing follows its message_end', async () => {
+    const socket = await open('chat-late-cancel');
+    socket.send({ type: 'client', message: 'what is 12 * 7', message_id: 'done' });
+    await untilEnd(socket, 'done');
+    socket.send({ type: 'cancel', message_id: 'done' });
+    socket.send({ type: 'get_history' });
+    expect(await socket.next()).toMatchObject({ type: 'chat_history' });
+    socket.close();
+  });
+
+  it.skipIf(!kind.available)('sends nothing after message_end when a cancel sent before it arrives finds the run ended', async () => {
+    const socket = await open('chat-racing-cancel');
+    for (let i = 0; i < 5; i++) {
+      const messageId = `race-${i}`;
+      socket.send({ type: 'client', message: 'what is 12 * 7', message_id: messageId });
+      // The answer is the last step: the run ends right after it, while the cancel is on its way.
+      let frame = await socket.next();
+      while (frame.step_type !== 'FinalAnswerStep') frame = await socket.next();
+      socket.send({ type: 'cancel', message_id: messageId });
+      const rest = await untilEnd(socket, messageId);
+      expect(rest.every((frame) => frame.message_id === messageId)).toBe(true);
+      socket.send({ type: 'get_history' });
+      expect(await socket.next()).toMatchObject({ type: 'chat_history' });
+    }
+    socket.close();
+  });
+
+  it.skipIf(!kind.available)('refuses a cancel of a message the chat never had with an agent_error and no message_end', async () => {
+    const socket = await open('chat-unknown-cancel');
+    socket.send({ type: 'cancel', message_id: 'never-sent' });
+    expect(await socket.next()).toEqual({
+      type: 'agent_error',
+      error: 'No message never-sent is running or waiting in this chat',
+      chat_id: 'chat-unknown-cancel',
+      message_id: 'never-sent',
+    });
+    socket.send({ type: 'get_history' });
+    expect(await socket.next()).toMatchObject({ type: 'chat_history', history: [] });
+    socket.close();
   });
 });
 
@@ -104,7 +184,9 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     const cases: Array<[unknown, string, string | undefined]> = [
       ['not json', 'The frame is not valid JSON', undefined],
       [{ type: 'launch', message: 'x', message_id: 'a' }, 'Unknown message type "launch"', undefined],
-      [{ message: 'x', message_id: 'a' }, 'The frame needs a "type": "client" or "cancel"', undefined],
+      [{ message: 'x', message_id: 'a' }, 'The frame needs a "type": "client", "cancel" or "get_history"', undefined],
+      [{ type: 7, message: 'x', message_id: 'a' }, 'The frame\'s "type" must be a string', undefined],
+      [{ type: 'chat_history' }, 'Unknown message type "chat_history"', undefined],
       [{ type: 'client', message_id: 'm1' }, 'message must be a non-empty string', 'm1'],
       [{ type: 'client', message: '   ', message_id: 'm2' }, 'message must be a non-empty string', 'm2'],
       [{ type: 'client', message: 'hi', message_id: '' }, 'message_id must be a non-empty string', undefined],
@@ -121,6 +203,17 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect((await untilEnd(socket, 'ok')).at(-1)).toMatchObject({ type: 'message_end' });
     const stored = (await (await fetch(`${t.httpUrl}/history/chat-bad`, bearer('alice'))).json()) as Frame[];
     expect(stored.map((entry) => entry.content)).toEqual(['hello', expect.any(String)]);
+    socket.close();
+  });
+
+  it('answers get_history with an agent_error when the history cannot be read, and keeps the socket', async () => {
+    const socket = await open('chat-history-down');
+    const page = vi.spyOn(t.app.get(HistoryService), 'page').mockRejectedValueOnce(new Error('database down'));
+    socket.send({ type: 'get_history' });
+    expect(await socket.next()).toEqual({ type: 'agent_error', error: 'The history could not be read; please try again', chat_id: 'chat-history-down' });
+    page.mockRestore();
+    socket.send({ type: 'get_history' });
+    expect(await socket.next()).toMatchObject({ type: 'chat_history', history: [] });
     socket.close();
   });
 

@@ -5,6 +5,12 @@ import { signToken } from './support/tokens';
 import { TestSocket } from './support/ws-client';
 
 type Event = Record<string, unknown>;
+interface PlatformTurn {
+  from: string;
+  ts: number;
+  modelId?: string;
+  messages: Array<{ from: string; type: string; ts: number; mid?: string; item: { type: string; payload: { message: string } } }>;
+}
 
 const auth = (sub: string, roles: string[] = []) => ({ headers: { Authorization: `Bearer ${signToken(sub, { roles })}` } });
 const interactObject = (convoId: string, prompt: string, extra: Record<string, unknown> = {}) => ({
@@ -32,7 +38,9 @@ const text = (events: Event[]) => chunksOf(events).map((event) => event.chunk).j
 
 describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind.name, kind] as const))('WS /interact on %s', (_name, database) => {
   let t: TestApp;
-  const open = (sub = 'alice', query = '', roles: string[] = []) => TestSocket.open(`${t.wsUrl}/interact${query}`, auth(sub, roles));
+  // These connections carry several prompts each: keep_open, as the playground does (one-turn closing is in interact-platform).
+  const open = (sub = 'alice', query = '', roles: string[] = []) =>
+    TestSocket.open(`${t.wsUrl}/interact?keep_open=1${query.replace('?', '&')}`, auth(sub, roles));
 
   beforeAll(async () => {
     t = await startTestApp({ database });
@@ -48,7 +56,20 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((event) => event.chunkIndex)).toEqual(chunks.map((_, index) => index));
     expect(text(turn)).toContain('84');
+    expect(chunks.every((event) => event.ui_engine === false)).toBe(true);
     expect(turn.at(-1)).toEqual({ type: 'turn_end', status: 'complete', role: 'assistant', convoId: 'convo-1' });
+    expect(turn).toContainEqual({
+      type: 'action',
+      action: { type: 'tool_call', toolMetadata: { toolName: 'calculator', input: { expression: '12 * 7' }, output: expect.objectContaining({ result: '84' }) as object } },
+      convoId: 'convo-1',
+    });
+    // Every turn ends with metadata: what it cost, which model answered, and the conversation so far.
+    const closing = turn.at(-2) as { type: string; metadata: { inputTokens: number; outputTokens: number; llmUsed: string; turns: PlatformTurn[] } };
+    expect(closing.type).toBe('metadata');
+    expect(closing.metadata.inputTokens).toBeGreaterThan(0);
+    expect(closing.metadata.outputTokens).toBeGreaterThan(0);
+    expect(closing.metadata.llmUsed).toBe('builtin-rules');
+    expect(closing.metadata.turns.map((entry) => entry.from)).toEqual(['human', 'bot']);
 
     socket.send(interactObject('convo-1', 'find contact alice'));
     const second = await untilTurnEnd(socket);
@@ -58,15 +79,16 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
 
     const again = await open();
     again.send(interactObject('convo-1', 'hello'));
-    const sync = await again.next<{ type: string; turns: Array<{ role: string; content: string; timestamp: string }> }>();
+    const sync = await again.next<{ type: string; turns: PlatformTurn[] }>();
     expect(sync.type).toBe('sync_chat_history');
-    expect(sync.turns.map((entry) => [entry.role, entry.content.slice(0, 18)])).toEqual([
-      ['user', 'what is 12 * 7?'],
-      ['assistant', text(turn).slice(0, 18)],
-      ['user', 'find contact alice'],
-      ['assistant', text(second).slice(0, 18)],
+    expect(sync.turns.map((entry) => [entry.from, entry.messages[0]!.item.payload.message.slice(0, 18)])).toEqual([
+      ['human', 'what is 12 * 7?'],
+      ['bot', text(turn).slice(0, 18)],
+      ['human', 'find contact alice'],
+      ['bot', text(second).slice(0, 18)],
     ]);
-    expect(new Date(sync.turns[0]!.timestamp).toISOString()).toBe(sync.turns[0]!.timestamp);
+    expect(Number.isInteger(sync.turns[0]!.ts) && Math.abs(sync.turns[0]!.ts - Date.now() / 1000) < 60).toBe(true);
+    expect(sync.turns[1]).toMatchObject({ from: 'bot', modelId: 'builtin-rules', messages: [{ from: 'bot', type: 'text' }] });
     await untilTurnEnd(again);
     again.close();
   });
@@ -79,6 +101,8 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     const metadata = turn.find((event) => event.type === 'metadata') as { metadata: { sources: string[] } };
     expect(metadata.metadata.sources.length).toBeGreaterThan(0);
     expect(turn.indexOf(metadata)).toBeLessThan(turn.indexOf(chunksOf(turn)[0]!));
+    // The turn's closing metadata names them again.
+    expect((turn.at(-2) as { metadata: { sources: string[] } }).metadata.sources).toEqual(metadata.metadata.sources);
     socket.close();
   });
 
@@ -91,6 +115,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(turn.at(-1)).toMatchObject({ type: 'turn_end', status: 'handoff' });
 
     socket.send(interactObject('convo-human', 'hello? anyone there?'));
+    expect(await socket.next()).toMatchObject({ type: 'metadata', metadata: { inputTokens: 0, outputTokens: 0 } });
     expect(await socket.next()).toEqual({ type: 'turn_end', status: 'awaiting_operator', role: 'assistant', convoId: 'convo-human' });
 
     const operator = auth('sam', ['operator']).headers;
@@ -114,6 +139,9 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(text(operatorTurn)).toBe('Hi Alice, Sam from support here. How can I help?');
     expect(chunksOf(operatorTurn).map((event) => event.chunkIndex)).toEqual(chunksOf(operatorTurn).map((_, index) => index));
     expect(operatorTurn.at(-1)).toMatchObject({ type: 'turn_end', role: 'operator', status: 'complete' });
+    // Operator replies are bot turns, marked as an operator's.
+    const turns = (operatorTurn.at(-2) as { metadata: { turns: PlatformTurn[] } }).metadata.turns;
+    expect(turns.at(-1)).toMatchObject({ from: 'bot', operator: true, messages: [{ item: { payload: { message: 'Hi Alice, Sam from support here. How can I help?' } } }] });
 
     const release = await fetch(`${t.httpUrl}/conversations/convo-human/release`, { method: 'POST', headers: operator });
     expect(await release.json()).toEqual({ convoId: 'convo-human', status: 'active' });
@@ -171,12 +199,19 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     const socket = await open();
     const cases: Array<[unknown, string, RegExp]> = [
       ['not json', 'interact.invalid_object', /not valid JSON/],
-      [{ ...interactObject('c-bad', 'x'), prompt: '' }, 'interact.invalid_object', /prompt must be a non-empty string/],
+      [{ ...interactObject('c-bad', 'x'), prompt: 7 }, 'interact.invalid_object', /prompt must be a string/],
+      [interactObject('c-bad', 'x', { sessionId: {} }), 'interact.invalid_object', /sessionId must be a string/],
+      [interactObject('c-bad', 'x', { disableRecordHistory: 'yes' }), 'interact.invalid_object', /disableRecordHistory must be true or false/],
+      [interactObject('c-bad', 'x', { actionMetadata: { mid: 5 } }), 'interact.invalid_object', /actionMetadata.mid must be a string/],
+      [interactObject('c-bad', 'x', { turnsHistory: [{ from: 'robot', messages: [] }] }), 'interact.invalid_object', /turnsHistory\[0\].from must be/],
+      [interactObject('c-bad', 'x', { replyTo: { messageIndex: 'first' } }), 'interact.invalid_object', /replyTo.messageIndex must be a number/],
+      [interactObject('c-bad', 'x', { lightConvoData: { userEmail: 42 } }), 'interact.invalid_object', /lightConvoData.userEmail must be a string/],
+      [interactObject('c-bad', '@rewind:node-1'), 'interact.invalid_object', /node-based/],
       [{ ...interactObject('c-bad', 'x'), agentId: 5 }, 'interact.invalid_object', /agentId must be a non-empty string/],
       [interactObject('bad id', 'x'), 'interact.invalid_object', /convoId must be/],
-      [interactObject('c-bad', 'x', { lightConvoData: { origin: 'fax' } }), 'interact.invalid_object', /origin must be one of/],
+      [interactObject('c-bad', 'x', { lightConvoData: { origin: 'x'.repeat(65) } }), 'interact.invalid_object', /origin must be a string of at most 64/],
       [interactObject('c-bad', 'x', { agentData: 'me' }), 'interact.invalid_object', /agentData must be an object/],
-      [interactObject('c-bad', 'x', { agentId: 'nobody' }), 'agent.unknown_agent', /No agent is registered as "nobody"/],
+      [interactObject('c-bad', 'x', { agentId: 'nobody' }), 'agent.unknown_agent', /No agent is registered as "nobody"; the registered agents are: assistant, planner/],
       [interactObject('c-bad', 'x', { bucket: 'mars' }), 'interact.unknown_bucket', /bucket must be one of/],
       [interactObject('c-bad', 'x', { agentData: { ownerID: 'mallory' } }), 'interact.identity_mismatch', /token subject/],
     ];
@@ -187,7 +222,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
       expect(event.error.code).toBe(code);
       expect(event.error.message).toMatch(message);
     }
-    expect((await fetch(`${t.httpUrl}/history/c-bad`, auth('alice'))).status).toBe(404);
+    expect(await (await fetch(`${t.httpUrl}/history/c-bad`, auth('alice'))).json()).toEqual([]);
     socket.send(interactObject('c-bad', 'hello'));
     expect(await socket.next()).toMatchObject({ type: 'sync_chat_history' });
     await untilTurnEnd(socket);

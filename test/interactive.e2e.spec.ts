@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, type DatabaseKind, type TestDatabase } from './support/databases';
+import type { Reply } from './support/openai-compatible-server';
+import { useScriptedModel } from './support/scripted-model';
 import { startTestApp, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
 import { TestSocket } from './support/ws-client';
@@ -8,6 +10,7 @@ const auth = (sub = 'alice') => ({ headers: { Authorization: `Bearer ${signToken
 const QUESTION = { message: 'before I answer that give me your answer?' };
 const CONTEXT = { event: 'context', data: [{ name: 'MathProblem', fields: { answer: 16 } }] };
 const chat = (message: string) => ({ type: 'chat', message, metadata: null });
+const TAKEN_OVER = { code: 4409, reason: 'session taken over by a newer connection' };
 
 describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind.name, kind] as const))('interactive actions on %s', (_name, kind: DatabaseKind) => {
   let db: TestDatabase;
@@ -88,6 +91,43 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(await second.next()).toEqual(CONTEXT);
   });
 
+  it('a newer socket on the same session_id takes it over: the older closes with 4409, the newer gets the question and answers it', async () => {
+    const older = await TestSocket.open(url('message=4x4&session_id=s-takeover'), auth());
+    expect(await older.next()).toEqual(QUESTION);
+    const newer = await TestSocket.open(url('message=4x4&session_id=s-takeover'), auth());
+    expect(await older.closed).toEqual(TAKEN_OVER);
+    expect(await newer.next()).toEqual(QUESTION);
+    newer.send(chat('16'));
+    expect(await newer.next()).toEqual({ message: "You're Correct!" });
+    expect(await newer.next()).toEqual(CONTEXT);
+    expect(await newer.closed).toEqual({ code: 1000, reason: 'done' });
+  });
+
+  it('a newer socket with `after` takes over with the replay, and every frame after it', async () => {
+    const older = await TestSocket.open(url('message=4x4&session_id=s-takeover-after'), auth());
+    expect(await older.next()).toEqual(QUESTION);
+    const newer = await TestSocket.open(url('message=4x4&session_id=s-takeover-after&after=0'), auth());
+    expect(await older.closed).toEqual(TAKEN_OVER);
+    expect(await newer.next()).toEqual(QUESTION);
+    expect(newer.seqs).toEqual(older.seqs);
+    newer.send(chat('15'));
+    expect(await newer.next()).toEqual({ message: "You're Wrong! Answer is 16" });
+    expect(await newer.next()).toEqual(CONTEXT);
+    expect((await newer.closed).code).toBe(1000);
+  });
+
+  it('two sockets opening one session at once: one is taken over, the other gets every frame to the end', async () => {
+    const sockets = await Promise.all([1, 2].map(() => TestSocket.open(url('message=4x4&session_id=s-race'), auth())));
+    const displaced = await Promise.race(sockets.map((socket) => socket.closed.then(() => socket)));
+    expect(await displaced.closed).toEqual(TAKEN_OVER);
+    const remaining = sockets.find((socket) => socket !== displaced)!;
+    expect(await remaining.next()).toEqual(QUESTION);
+    remaining.send(chat('16'));
+    expect(await remaining.next()).toEqual({ message: "You're Correct!" });
+    expect(await remaining.next()).toEqual(CONTEXT);
+    expect((await remaining.closed).code).toBe(1000);
+  });
+
   it('resumes after a server restart, replaying the journal instead of asking the model again', async () => {
     const before = await TestSocket.open(url('message=4x4&session_id=s-restart'), auth());
     expect(await before.next()).toEqual(QUESTION);
@@ -119,7 +159,7 @@ describe('interactive settings', () => {
       const socket = await TestSocket.open(`${t.wsUrl}/base/testing/interactive?message=4x4&session_id=s-timeout`, auth());
       expect(await socket.next()).toEqual(QUESTION);
       expect(await socket.next()).toEqual({ event: 'error', data: { code: 'action.input_timeout', message: 'No answer arrived within 300 ms' } });
-      expect((await socket.closed).code).toBe(1000);
+      expect(await socket.closed).toEqual({ code: 1011, reason: 'failed' });
     } finally {
       await t.close();
     }
@@ -134,5 +174,39 @@ describe('interactive settings', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('interactive failures close with 1011', () => {
+  const { app, model } = useScriptedModel();
+  const open = (sessionId: string) => TestSocket.open(`${app().wsUrl}/base/testing/interactive?message=4x4&session_id=${sessionId}`, auth());
+  const FAILED = { code: 1011, reason: 'failed' };
+
+  it('the model fails while choosing: an error frame naming it, then 1011', async () => {
+    model.enqueue({ kind: 'status', status: 401 });
+    const socket = await open('f-model');
+    expect(await socket.next()).toMatchObject({ event: 'error', data: { code: 'model.unauthorized' } });
+    expect(await socket.closed).toEqual(FAILED);
+  });
+
+  it('the agent throws (the model broke the action\'s rules twice): action.failed, then 1011', async () => {
+    const invalid: Reply = { kind: 'tool_calls', calls: [{ name: 'MathProblem', arguments: { answer: 'sixteen' } }] };
+    model.enqueue(invalid, invalid);
+    const socket = await open('f-agent');
+    expect(await socket.next()).toEqual({ event: 'error', data: { code: 'action.failed', message: 'The interactive agent failed; the server log has the details' } });
+    expect(await socket.closed).toEqual(FAILED);
+  });
+
+  it('the session cannot start (a /chat run holds its log): action.failed, then 1011, not a socket left waiting', async () => {
+    const chatSocket = await TestSocket.open(`${app().wsUrl}/chat/f-busy?stream=1`, auth());
+    model.enqueue({ kind: 'hang', chunks: ['Thinking'] });
+    chatSocket.send({ type: 'client', message: 'long question', message_id: 'busy1' });
+    expect(await chatSocket.next()).toMatchObject({ type: 'agent_step_delta' });
+    const socket = await open('f-busy');
+    expect(await socket.next()).toEqual({ event: 'error', data: { code: 'action.failed', message: 'The session could not be started' } });
+    expect(await socket.closed).toEqual(FAILED);
+    chatSocket.send({ type: 'cancel', message_id: 'busy1' });
+    await model.waitForAbort();
+    chatSocket.close();
   });
 });

@@ -72,7 +72,10 @@ describe('the server process, as npm start runs it', () => {
 
     const widget = await TestSocket.open(`${url.replace('http', 'ws')}/interact`, auth);
     widget.send({ agentId: 'assistant', convoId: 'chat_id47', bucket: '(default)', prompt: 'what is 6 * 7' });
-    expect(await widget.next()).toMatchObject({ type: 'sync_chat_history', turns: [{ role: 'user', content: 'get all contacts' }, { role: 'assistant' }] });
+    expect(await widget.next()).toMatchObject({
+      type: 'sync_chat_history',
+      turns: [{ from: 'human', messages: [{ item: { type: 'text', payload: { message: 'get all contacts' } } }] }, { from: 'bot' }],
+    });
     const events: Array<Record<string, unknown>> = [];
     do events.push(await widget.next()); while (events.at(-1)!.type !== 'turn_end');
     expect(events.filter((event) => event.type === 'chunk').map((event) => event.chunk).join('')).toContain('42');

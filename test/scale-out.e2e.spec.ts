@@ -107,13 +107,18 @@ describe.skipIf(!postgres.available)('two instances on PostgreSQL and Redis', ()
       { type: 'message_end', message_id: 'q3', chat_id: chat },
     ]);
     await model.waitForAbort();
+    // Cancelling the ended q3 again from B is a no-op: the next frame B gets is the refusal of an id never sent.
+    await untilEnd(onB, 'q3');
+    onB.send({ type: 'cancel', message_id: 'q3' });
+    onB.send({ type: 'cancel', message_id: 'never-sent' });
+    expect(await onB.next()).toMatchObject({ type: 'agent_error', message_id: 'never-sent' });
     onA.close();
     onB.close();
   });
 
   it('an operator reply POSTed to B reaches the /interact client on A', async () => {
     const convo = chatId('handoff');
-    const widget = await TestSocket.open(`${urls[0]}/interact`, alice);
+    const widget = await TestSocket.open(`${urls[0]}/interact?keep_open=1`, alice);
     model.enqueue(
       { kind: 'tool_calls', calls: [{ name: 'request_handoff', arguments: { reason: 'asked for a person' } }] },
       { kind: 'text', chunks: ['A person will answer.'] },
@@ -139,20 +144,31 @@ describe.skipIf(!postgres.available)('two instances on PostgreSQL and Redis', ()
     widget.close();
   });
 
-  it('an answer sent to B reaches the interactive action waiting on A', async () => {
+  it('a socket on B takes the interactive session over from A (4409), and its answer reaches the action waiting on A', async () => {
     const session = chatId('quiz');
     const path = `/base/testing/interactive?message=4x4&session_id=${session}`;
     model.enqueue({ kind: 'tool_calls', calls: [{ name: 'MathProblem', arguments: { answer: 16 } }] });
     const onA = await TestSocket.open(`${urls[0]}${path}`, alice);
     expect(await onA.next()).toEqual({ message: 'before I answer that give me your answer?' });
     const onB = await TestSocket.open(`${urls[1]}${path}`, alice);
+    expect(await onA.closed).toEqual({ code: 4409, reason: 'session taken over by a newer connection' });
     expect(await onB.next()).toEqual({ message: 'before I answer that give me your answer?' });
     onB.send({ type: 'chat', message: '16', metadata: null });
-    for (const socket of [onA, onB]) {
-      expect(await socket.next()).toEqual({ message: "You're Correct!" });
-      expect(await socket.next()).toMatchObject({ event: 'context' });
-      expect((await socket.closed).code).toBe(1000);
-    }
+    expect(await onB.next()).toEqual({ message: "You're Correct!" });
+    expect(await onB.next()).toMatchObject({ event: 'context' });
+    expect(await onB.closed).toEqual({ code: 1000, reason: 'done' });
+  });
+
+  it('a socket back on A takes the session over from B while the execution runs on B; a failed execution closes it with 1011', async () => {
+    const session = chatId('quiz-back');
+    const path = `/base/testing/interactive?message=4x4&session_id=${session}`;
+    model.enqueue({ kind: 'delay', ms: 1000, then: { kind: 'status', status: 401 } });
+    const onB = await TestSocket.open(`${urls[1]}${path}`, alice);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const onA = await TestSocket.open(`${urls[0]}${path}&after=0`, alice);
+    expect(await onB.closed).toEqual({ code: 4409, reason: 'session taken over by a newer connection' });
+    expect(await onA.next()).toMatchObject({ event: 'error', data: { code: 'model.unauthorized' } });
+    expect(await onA.closed).toEqual({ code: 1011, reason: 'failed' });
   });
 
   it('after kill -9 of the instance running a turn, a client reconnecting to the other with `after` gets the rest: the turn failed', async () => {

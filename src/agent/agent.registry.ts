@@ -28,7 +28,9 @@ export class AgentRegistry {
 
   get(id: string = DEFAULT_AGENT_ID): AgentDefinition {
     const agent = this.agents.get(id);
-    if (!agent) throw new AgentError(AgentErrorCode.UnknownAgent, `No agent is registered as "${id}"`);
+    if (!agent) {
+      throw new AgentError(AgentErrorCode.UnknownAgent, `No agent is registered as "${id}"; the registered agents are: ${[...this.agents.keys()].join(', ')}`);
+    }
     return agent;
   }
 

@@ -11,6 +11,13 @@ export interface RunFailure {
   message: string;
 }
 
+/** What the run's model calls cost, summed over its steps; `model` is the model id the provider reported. */
+export interface RunUsage {
+  inputTokens: number;
+  outputTokens: number;
+  model: string;
+}
+
 /** What happened, without the envelope. One union so adapters can switch over it exhaustively. */
 export type RunEventBody =
   | { type: 'run.started'; agentId: string; input: string }
@@ -25,9 +32,9 @@ export type RunEventBody =
   | { type: 'notify'; step: number; payload: unknown }
   | { type: 'handoff'; step: number; reason: string }
   | { type: 'step.finished'; step: number; stepType: StepType; content: string }
-  | { type: 'run.finished'; answer: string }
-  | { type: 'run.failed'; error: RunFailure }
-  | { type: 'run.cancelled'; reason: string };
+  | { type: 'run.finished'; answer: string; usage?: RunUsage }
+  | { type: 'run.failed'; error: RunFailure; usage?: RunUsage }
+  | { type: 'run.cancelled'; reason: string; usage?: RunUsage };
 
 export interface RunEnvelope {
   chatId: string;

@@ -4,20 +4,14 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type 
 import type { WebSocket } from 'ws';
 import { CodedError } from '../common/coded-error';
 import { ConversationService } from '../conversation/conversation.service';
-import type { LogFollower } from '../event-log/log-follower';
+import { HISTORY_DEFAULT_LIMIT } from '../history/history-query.dto';
+import { HistoryService } from '../history/history.service';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
+import { ChatSocket } from './chat-socket';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
 import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame } from './chat.protocol';
-
-interface ChatSocket {
-  chatId: string;
-  /** The seq of the last logged event this socket was sent. */
-  position: number;
-  follower: Promise<LogFollower | null>;
-  send(frame: ChatServerFrame): void;
-}
 
 /** WS /chat/{chat_id}: frames in, the chat's logged events out as frames; ownership was settled during the upgrade. */
 @WebSocketGateway({ path: '/chat/:chatId', upgradeCheck: ChatUpgradeCheck })
@@ -25,31 +19,28 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('ChatGateway');
   private readonly sockets = new WeakMap<WebSocket, ChatSocket>();
 
-  constructor(private readonly conversations: ConversationService) {}
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly history: HistoryService,
+  ) {}
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
-    const { params, query } = connectionOf(request);
+    const { params, query, user } = connectionOf(request);
     const chatId = params.chatId!;
     const streaming = query.get('stream') === '1';
-    const socket: ChatSocket = {
-      chatId,
-      position: 0,
-      follower: Promise.resolve(null),
-      send: (frame) => {
-        if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
+    const socket = new ChatSocket(chatId, user.sub, client, (error) => this.fail(chatId, 'sending', error));
+    const listener = { event: (event: Parameters<typeof framesFor>[0]) => socket.event(event.seq, framesFor(event, streaming)) };
+    socket.follower = this.conversations.follow(chatId, replayAfter(query), listener).then(
+      (follower) => {
+        socket.joined(follower.position);
+        return follower;
       },
-    };
-    const listener = {
-      event: (event: Parameters<typeof framesFor>[0]) => {
-        socket.position = event.seq;
-        for (const frame of framesFor(event, streaming)) socket.send(frame);
+      (error: unknown) => {
+        this.fail(chatId, 'following the log', error);
+        client.close(1011, 'the chat could not be followed');
+        return null;
       },
-    };
-    socket.follower = this.conversations.follow(chatId, replayAfter(query), listener).catch((error: unknown) => {
-      this.logger.error(`chat ${chatId}: following the log failed`, error instanceof Error ? error.stack : String(error));
-      client.close(1011, 'the chat could not be followed');
-      return null;
-    });
+    );
     this.sockets.set(client, socket);
   }
 
@@ -60,45 +51,70 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   @SubscribeMessage('client')
   onClient(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
-    return this.handle(client, body);
+    return this.inOrder(client, (socket) => this.handle(socket, body));
   }
 
   @SubscribeMessage('cancel')
   onCancel(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
-    return this.handle(client, body);
+    return this.inOrder(client, (socket) => this.handle(socket, body));
+  }
+
+  @SubscribeMessage('get_history')
+  onGetHistory(@ConnectedSocket() client: WebSocket): Promise<void> {
+    return this.inOrder(client, async (socket) => {
+      // Once the follower has started, the reply is queued after the point where the socket joined the log.
+      if (await socket.follower) socket.reply((seq) => this.chatHistory(socket, seq));
+    });
   }
 
   @SubscribeMessage(WS_UNTYPED_FRAME)
-  onUntyped(@ConnectedSocket() client: WebSocket): void {
-    this.refuse(client, 'The frame needs a "type": "client" or "cancel"');
+  onUntyped(@ConnectedSocket() client: WebSocket): Promise<void> {
+    return this.refuse(client, 'The frame needs a "type": "client", "cancel" or "get_history"');
   }
 
   @SubscribeMessage(WS_INVALID_FRAME)
-  onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
-    this.refuse(client, body.error);
+  onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): Promise<void> {
+    return this.refuse(client, body.error);
   }
 
-  private async handle(client: WebSocket, body: Record<string, unknown>): Promise<void> {
+  private inOrder(client: WebSocket, handle: (socket: ChatSocket) => void | Promise<void>): Promise<void> {
     const socket = this.sockets.get(client);
-    if (!socket) return;
+    return socket ? socket.inOrder(() => handle(socket)) : Promise.resolve();
+  }
+
+  private async handle(socket: ChatSocket, body: Record<string, unknown>): Promise<void> {
     const frame = parseClientFrame(body);
     if (typeof frame === 'string') {
       const messageId = typeof body.message_id === 'string' && body.message_id !== '' ? body.message_id : undefined;
-      socket.send(errorFrame(socket.chatId, frame, socket.position, messageId));
+      socket.reply((seq) => errorFrame(socket.chatId, frame, seq, messageId));
       return;
     }
     try {
       if (frame.type === 'cancel') await this.conversations.cancel(socket.chatId, frame.message_id);
       else await this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message });
     } catch (error) {
-      if (!(error instanceof CodedError)) this.logger.error(`chat ${socket.chatId}: ${frame.type} failed`, error instanceof Error ? error.stack : String(error));
+      if (!(error instanceof CodedError)) this.fail(socket.chatId, frame.type, error);
       const message = error instanceof CodedError ? error.message : 'The message could not be handled; please try again';
-      socket.send(errorFrame(socket.chatId, message, socket.position, frame.message_id));
+      socket.reply((seq) => errorFrame(socket.chatId, message, seq, frame.message_id));
     }
   }
 
-  private refuse(client: WebSocket, problem: string): void {
-    const socket = this.sockets.get(client);
-    if (socket) socket.send(errorFrame(socket.chatId, problem, socket.position));
+  /** The rows up to `seq`, so they end where the frames after this one carry on. */
+  private async chatHistory(socket: ChatSocket, seq: number): Promise<ChatServerFrame> {
+    try {
+      const page = await this.history.page(socket.userId, socket.chatId, { limit: HISTORY_DEFAULT_LIMIT, before: seq + 1 });
+      return { type: 'chat_history', chat_id: socket.chatId, history: page.items, seq };
+    } catch (error) {
+      this.fail(socket.chatId, 'get_history', error);
+      return errorFrame(socket.chatId, 'The history could not be read; please try again', seq);
+    }
+  }
+
+  private refuse(client: WebSocket, problem: string): Promise<void> {
+    return this.inOrder(client, (socket) => socket.reply((seq) => errorFrame(socket.chatId, problem, seq)));
+  }
+
+  private fail(chatId: string, what: string, error: unknown): void {
+    this.logger.error(`chat ${chatId}: ${what} failed`, error instanceof Error ? error.stack : String(error));
   }
 }

@@ -1,10 +1,12 @@
 import type { StepType } from '../agent/run-events';
 import type { LogEvent } from '../history/chat-log';
+import type { HistoryEntry } from '../history/history-entry.dto';
 
 /**
  * The chat step-stream protocol (seed 001) in one place: what clients send, what the server sends, and
  * how logged events become frames. Every frame carries `seq`, the position in the chat's event log that
  * `?after=` resumes from; `agent_step_delta` is our extension, sent only to `?stream=1` sockets.
+ * `{"type":"get_history"}` (no other field) is answered with `chat_history`, as the original server does.
  */
 export interface ClientMessageFrame {
   type: 'client';
@@ -22,6 +24,8 @@ export type ChatServerFrame = { seq: number } & (
   | { type: 'agent_step_delta'; delta: string; message_id: string; chat_id: string }
   | { type: 'message_end'; message_id: string; chat_id: string }
   | { type: 'agent_error'; error: string; chat_id: string; message_id?: string }
+  /** The history rows up to `seq`, the newest page of GET /history: the frames after it carry on from there. */
+  | { type: 'chat_history'; chat_id: string; history: HistoryEntry[] }
 );
 
 export const MAX_MESSAGE_CHARS = 20000;

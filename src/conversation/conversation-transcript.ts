@@ -3,16 +3,22 @@ import type { ModelMessage } from 'ai';
 import type { ChatLogEntry, ChatLogType } from '../history/chat-log';
 import { HistoryRepository } from '../history/history.repository';
 
+/** One message of the conversation as people saw it; protocols shape it their way. */
 export interface ConversationTurn {
   role: 'user' | 'assistant' | 'operator';
   content: string;
-  /** ISO 8601 UTC. */
-  timestamp: string;
+  at: Date;
+  /** The client's message id (user turns) or the one the answer answers (assistant turns). */
+  messageId?: string;
+  /** The model that wrote an assistant turn, when the run reported it. */
+  model?: string;
+  /** What the client said about its message beyond the text (user turns). */
+  meta?: Record<string, unknown>;
 }
 
-const TURN_TYPES = ['user.message', 'step.finished', 'operator.message'] as const satisfies readonly ChatLogType[];
-// Roughly: a user message, up to two action or planning steps and the answer per turn.
-const ENTRIES_PER_TURN = 4;
+const TURN_TYPES = ['user.message', 'step.finished', 'operator.message', 'run.finished'] as const satisfies readonly ChatLogType[];
+// Roughly: a user message, up to two action or planning steps, the answer and the run's end per turn.
+const ENTRIES_PER_TURN = 5;
 
 /** Reads a chat's log back as the conversation people saw, and as the model's memory. */
 @Injectable()
@@ -23,13 +29,24 @@ export class ConversationTranscript {
   async turns(chatId: string, limit: number, upTo: number): Promise<ConversationTurn[]> {
     const events = await this.history.list(chatId, { types: TURN_TYPES, limit: limit * ENTRIES_PER_TURN, beforeSeq: upTo + 1 });
     const turns: ConversationTurn[] = [];
+    const answers = new Map<string, ConversationTurn>();
     for (const event of events) {
       const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
-      const timestamp = event.createdAt.toISOString();
-      if (entry.type === 'user.message') turns.push({ role: 'user', content: entry.payload.content, timestamp });
-      if (entry.type === 'operator.message') turns.push({ role: 'operator', content: entry.payload.content, timestamp });
+      const at = event.createdAt;
+      if (entry.type === 'user.message') {
+        const { messageId, content, meta } = entry.payload;
+        turns.push(meta ? { role: 'user', content, at, messageId, meta } : { role: 'user', content, at, messageId });
+      }
+      if (entry.type === 'operator.message') turns.push({ role: 'operator', content: entry.payload.content, at });
       if (entry.type === 'step.finished' && entry.payload.stepType === 'FinalAnswerStep') {
-        turns.push({ role: 'assistant', content: entry.payload.content, timestamp });
+        const answer: ConversationTurn = { role: 'assistant', content: entry.payload.content, at, messageId: entry.payload.messageId };
+        turns.push(answer);
+        if (event.runId) answers.set(event.runId, answer);
+      }
+      // The run's end comes right after its answer and names the model that wrote it.
+      if (entry.type === 'run.finished' && entry.payload.usage && event.runId) {
+        const answer = answers.get(event.runId);
+        if (answer) answer.model = entry.payload.usage.model;
       }
     }
     return turns.slice(-limit);
@@ -39,6 +56,12 @@ export class ConversationTranscript {
   async messageOf(chatId: string, runId: string): Promise<string | null> {
     const [event] = await this.history.list(chatId, { types: ['user.message'], runId, limit: 1 });
     return event ? (event.payload as { messageId: string }).messageId : null;
+  }
+
+  /** The run that answered (or answers) a client message id; a greeting has no user message, only its run's start. */
+  async runOf(chatId: string, messageId: string): Promise<string | null> {
+    const event = await this.history.firstEventWith(chatId, ['user.message', 'run.started'], 'messageId', messageId);
+    return event?.runId ?? null;
   }
 
   /** The last `turns` exchanges (user message → final answer) before the current run, oldest first. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AgentRunner } from '../agent/engine/agent-runner';
+import type { RunEvent } from '../agent/run-events';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChatControl, ChatPresence, TurnQueue, type QueuedTurn } from '../coordination/coordination';
@@ -8,15 +9,24 @@ import type { ChatWriter } from '../event-log/chat-writer';
 import { EventLog } from '../event-log/event-log';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
 import { RunRecovery } from '../event-log/run-recovery';
+import { MESSAGE_END_TYPES } from '../history/chat-log';
 import { ConversationRepository } from '../history/conversation.repository';
+import { HistoryRepository } from '../history/history.repository';
 import { ConversationLane, type ActiveTurn } from './conversation-lane';
 import { ConversationTranscript } from './conversation-transcript';
 import { logEntry, runEventEntry } from './turn-entries';
 
-export interface TurnRequest {
-  messageId: string;
-  content: string;
-  agentId?: string;
+export interface TurnRequest extends Omit<QueuedTurn, 'runId'> {
+  /** Given by a caller that must recognise the run's events before `submit` returns; generated otherwise. */
+  runId?: string;
+  /** A message id the chat has seen already gets that message's run back instead of a second one. */
+  dedupe?: boolean;
+}
+
+export interface Submitted {
+  runId: string;
+  /** The message id was already in the chat (`dedupe`): nothing new runs, `runId` is the earlier run. */
+  duplicate: boolean;
 }
 
 // How long a cancel or an interrupt waits for the instance running the chat to answer.
@@ -39,6 +49,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     private readonly log: EventLog,
     private readonly transcript: ConversationTranscript,
     private readonly conversations: ConversationRepository,
+    private readonly history: HistoryRepository,
     private readonly queue: TurnQueue,
     private readonly control: ChatControl,
     private readonly presence: ChatPresence,
@@ -70,21 +81,52 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   }
 
   /** Starts or queues a turn; under the reject policy a busy conversation refuses it (ChatError busy). */
-  async submit(chatId: string, request: TurnRequest): Promise<void> {
-    const turn: QueuedTurn = { ...request, runId: randomUUID() };
+  async submit(chatId: string, request: TurnRequest): Promise<Submitted> {
+    const { dedupe, runId, ...fields } = request;
+    if (dedupe) {
+      const earlier = await this.earlierRun(chatId, request.messageId);
+      if (earlier) return { runId: earlier, duplicate: true };
+    }
+    const turn: QueuedTurn = { ...fields, runId: runId ?? randomUUID() };
+    const submitted = { runId: turn.runId, duplicate: false };
     if (this.config.chat.busyPolicy === 'reject') {
       // Taking the writer is the test: nobody, on any instance, runs or writes this chat now.
       const writer = (await this.queue.size(chatId)) === 0 ? await this.log.open(chatId) : null;
       if (!writer) throw new ChatError(ChatErrorCode.Busy, 'The chat is busy: a message is still being answered');
       this.run(writer, turn);
-      return;
+      return submitted;
     }
     await this.queue.push(chatId, turn);
     if (this.config.chat.busyPolicy === 'interrupt') await this.stopActive(chatId, 'interrupted');
     await this.pickUp(chatId);
+    return submitted;
   }
 
-  /** Cancels a running or waiting turn, from any instance; every connection sees it end with `run.cancelled`. */
+  /**
+   * Answers a turn without the log: nothing is stored and nobody else sees it (interact's
+   * disableRecordHistory). It does not wait for the chat's lane, as it changes nothing there.
+   */
+  async *unrecorded(chatId: string, request: Omit<QueuedTurn, 'runId' | 'meta'>, signal: AbortSignal): AsyncGenerator<RunEvent> {
+    const history = request.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, ''));
+    yield* this.runner.run({ chatId, runId: randomUUID(), agentId: request.agentId, input: request.content, greeting: request.greeting, history, signal });
+  }
+
+  /** Stops whatever turn the chat is running now, from any instance (interact's `@cancel:`); false when none ran. */
+  async cancelRunning(chatId: string, reason: string): Promise<boolean> {
+    const lane = this.lanes.get(chatId);
+    if (lane) {
+      const running = lane.active !== null;
+      lane.active?.controller.abort(reason);
+      return running;
+    }
+    return (await this.control.request(chatId, { kind: 'interrupt', reason }, CONTROL_TIMEOUT_MS)) === true;
+  }
+
+  /**
+   * Cancels a running or waiting turn, from any instance; every connection sees it end with `run.cancelled`.
+   * A message that already ended is left as it is (no frame may follow its end); one that is neither running,
+   * waiting nor ended is refused with UnknownMessage.
+   */
   async cancel(chatId: string, messageId: string): Promise<void> {
     const queued = await this.queue.remove(chatId, messageId);
     if (queued) {
@@ -93,7 +135,10 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     }
     const lane = this.lanes.get(chatId);
     const cancelled = lane ? this.cancelActive(lane, messageId) : await this.control.request(chatId, { kind: 'cancel', messageId }, CONTROL_TIMEOUT_MS);
-    if (cancelled !== true) throw new ChatError(ChatErrorCode.UnknownMessage, `No message ${messageId} is running or waiting in this chat`);
+    if (cancelled === true) return;
+    // A turn stops being active only after its end is stored, so a cancel that just missed it finds the end here.
+    if (await this.history.hasEventWith(chatId, MESSAGE_END_TYPES, 'messageId', messageId)) return;
+    throw new ChatError(ChatErrorCode.UnknownMessage, `No message ${messageId} is running or waiting in this chat`);
   }
 
   /** A human operator answers in a handed-off conversation; every connection on it receives the reply. */
@@ -140,7 +185,11 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     const lane = new ConversationLane(writer);
     this.lanes.set(lane.chatId, lane);
     writer.handle('cancel', (request) => Promise.resolve(this.cancelActive(lane, String(request.messageId))));
-    writer.handle('interrupt', () => Promise.resolve(lane.active?.controller.abort('interrupted') ?? true));
+    writer.handle('interrupt', (request) => {
+      const running = lane.active !== null;
+      lane.active?.controller.abort(typeof request.reason === 'string' ? request.reason : 'interrupted');
+      return Promise.resolve(running);
+    });
     lane.done = this.drain(lane, first).finally(() => {
       this.lanes.delete(lane.chatId);
       void this.pickUp(lane.chatId);
@@ -168,19 +217,24 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     lane.active = active;
     try {
       const held = (await this.conversations.status(chatId)) === 'handoff';
-      const message = logEntry(turn.runId, { type: 'user.message', payload: { messageId: turn.messageId, content: turn.content } });
+      const { messageId, content, meta } = turn;
+      const message = logEntry(turn.runId, { type: 'user.message', payload: meta ? { messageId, content, meta } : { messageId, content } });
       if (held) {
-        await writer.append([message, logEntry(turn.runId, { type: 'turn.held', payload: { messageId: turn.messageId } })]);
+        // A greeting is the agent's to give: with an operator in charge there is nothing to store.
+        const entries = turn.greeting ? [] : [message];
+        await writer.append([...entries, logEntry(turn.runId, { type: 'turn.held', payload: { messageId } })]);
         return;
       }
-      await writer.append([message], `turn:${turn.runId}`);
-      const history = await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId);
+      // A greeting has no user message: its run's start marks the turn as running instead.
+      if (!turn.greeting) await writer.append([message], `turn:${turn.runId}`);
+      const history = turn.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId));
       const signal = AbortSignal.any([active.controller.signal, writer.signal]);
-      const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: turn.content, history, signal });
+      const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: content, greeting: turn.greeting, history, signal });
       for await (const event of run) {
-        const entry = runEventEntry(event, turn.messageId);
+        const entry = runEventEntry(event, messageId);
+        if (event.type === 'run.started' && turn.greeting) await writer.append([entry], `turn:${turn.runId}`);
         // Deltas and start markers carry nothing a finished turn needs: sent now, stored with the next batch.
-        if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
+        else if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
         else await writer.append([entry], event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled' ? null : undefined);
         if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
           await writer.append([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
@@ -196,6 +250,12 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     } finally {
       lane.active = null;
     }
+  }
+
+  /** The run that answers `messageId`, whether it waits, runs or ended; null when the chat never saw it. */
+  private async earlierRun(chatId: string, messageId: string): Promise<string | null> {
+    const queued = await this.queue.find(chatId, messageId);
+    return queued?.runId ?? (await this.transcript.runOf(chatId, messageId));
   }
 
   /** True when `messageId` was the running turn (now cancelled). */

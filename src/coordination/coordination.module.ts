@@ -1,19 +1,21 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { ChatBus, ChatControl, ChatLocks, ChatPresence, TurnQueue } from './coordination';
+import { ChatBus, ChatControl, ChatLocks, ChatPresence, ChatTakeover, TurnQueue } from './coordination';
 import { MemoryChatBus } from './memory/memory-bus';
 import { MemoryChatControl } from './memory/memory-control';
 import { MemoryChatLocks } from './memory/memory-locks';
 import { MemoryChatPresence, MemoryTurnQueue } from './memory/memory-queue';
+import { MemoryChatTakeover } from './memory/memory-takeover';
 import { RedisChatBus } from './redis/redis-bus';
 import { RedisConnections } from './redis/redis-connections';
 import { RedisChatControl } from './redis/redis-control';
 import { RedisChatLocks } from './redis/redis-locks';
 import { RedisChatPresence, RedisTurnQueue } from './redis/redis-queue';
+import { RedisChatTakeover } from './redis/redis-takeover';
 
-const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence];
+const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence, ChatTakeover];
 
-/** In memory for one process; Redis when REDIS_URL is set, so instances share locks, events and queues. */
+/** In memory for one process; Redis when REDIS_URL is set, so instances share locks, events, queues and takeovers. */
 @Global()
 @Module({})
 export class CoordinationModule {
@@ -26,6 +28,7 @@ export class CoordinationModule {
           { provide: ChatControl, useClass: RedisChatControl },
           { provide: TurnQueue, useClass: RedisTurnQueue },
           { provide: ChatPresence, useClass: RedisChatPresence },
+          { provide: ChatTakeover, useClass: RedisChatTakeover },
         ]
       : [
           { provide: ChatLocks, useClass: MemoryChatLocks },
@@ -33,6 +36,7 @@ export class CoordinationModule {
           { provide: ChatControl, useClass: MemoryChatControl },
           { provide: TurnQueue, useClass: MemoryTurnQueue },
           { provide: ChatPresence, useClass: MemoryChatPresence },
+          { provide: ChatTakeover, useClass: MemoryChatTakeover },
         ];
     return { module: CoordinationModule, providers, exports: EXPORTS };
   }

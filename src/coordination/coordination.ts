@@ -67,11 +67,19 @@ export interface QueuedTurn {
   runId: string;
   content: string;
   agentId?: string;
+  /** The agent speaks first: no user message is stored and the model is asked for its greeting. */
+  greeting?: boolean;
+  /** The model's context instead of the stored turns (a client that keeps the conversation itself). */
+  context?: Array<{ role: 'user' | 'assistant'; content: string }>;
+  /** What the client said about the message (its reply-to, session…), stored with it as sent. */
+  meta?: Record<string, unknown>;
 }
 
 export abstract class TurnQueue {
   abstract push(chatId: string, turn: QueuedTurn): Promise<void>;
   abstract shift(chatId: string): Promise<QueuedTurn | null>;
+  /** The waiting turn with this message id, left in place; null when none waits under that id. */
+  abstract find(chatId: string, messageId: string): Promise<QueuedTurn | null>;
   /** Takes a waiting turn out by message id; null when none waits under that id. */
   abstract remove(chatId: string, messageId: string): Promise<QueuedTurn | null>;
   abstract clear(chatId: string): Promise<QueuedTurn[]>;
@@ -85,4 +93,16 @@ export abstract class ChatPresence {
   abstract join(chatId: string): Promise<void>;
   /** Returns how many sockets still follow the chat. */
   abstract leave(chatId: string): Promise<number>;
+}
+
+/**
+ * For protocols with one client per chat (interactive sessions): the newest socket to take a chat over
+ * has it, whichever instance it is on, and the one it displaces is told.
+ */
+export abstract class ChatTakeover {
+  /**
+   * Makes a socket the chat's newest; `displaced` is called at most once, when a newer socket takes the
+   * chat over later. Resolves once the takeover is announced; the returned function withdraws the socket.
+   */
+  abstract takeOver(chatId: string, displaced: () => void): Promise<() => void>;
 }

@@ -22,7 +22,7 @@ export class ChatEvent {
   @Column({ type: 'varchar', length: 64 })
   type!: string;
 
-  /** The event body as JSON text: portable across SQLite and PostgreSQL, never queried inside. */
+  /** The event body as JSON text: portable across SQLite and PostgreSQL; only HistoryRepository.firstEventWith looks inside. */
   @Column({ type: 'text' })
   payload!: string;
 

@@ -12,7 +12,8 @@ export type RunEventEntry = {
  * History, replay, `sync_chat_history` and audit all read these.
  */
 export type ChatLogEntry =
-  | { type: 'user.message'; payload: { messageId: string; content: string } }
+  /** `meta`: what the client said about its message beyond the text (interact's replyTo, sessionId…), as sent. */
+  | { type: 'user.message'; payload: { messageId: string; content: string; meta?: Record<string, unknown> } }
   | RunEventEntry
   /** The conversation is with a human operator: the message was stored for them and no run follows. */
   | { type: 'turn.held'; payload: { messageId: string } }
@@ -45,6 +46,9 @@ export type NewLogEvent = ChatLogEntry & { runId: string | null };
 export type LogEvent = ChatLogEntry & { chatId: string; seq: number; runId: string | null; createdAt: Date };
 
 export const RUN_END_TYPES = ['run.finished', 'run.failed', 'run.cancelled'] as const satisfies readonly ChatLogType[];
+
+/** The entries after which a client message gets no more frames: its run's end, or its hand-over to an operator. */
+export const MESSAGE_END_TYPES = [...RUN_END_TYPES, 'turn.held'] as const satisfies readonly ChatLogType[];
 
 export function isRunEnd(type: string): boolean {
   return (RUN_END_TYPES as readonly string[]).includes(type);

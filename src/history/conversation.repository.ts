@@ -33,10 +33,10 @@ export class ConversationRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async describe(chatId: string, details: { bucket: string; convoData: object | null }): Promise<void> {
-    await this.db
-      .getRepository(Chat)
-      .update({ id: chatId }, { bucket: details.bucket, convoData: details.convoData ? JSON.stringify(details.convoData) : null });
+  /** Sets the bucket, and the client data when given (absent: the stored data stays). */
+  async describe(chatId: string, details: { bucket: string; convoData?: object }): Promise<void> {
+    const convoData = details.convoData === undefined ? {} : { convoData: JSON.stringify(details.convoData) };
+    await this.db.getRepository(Chat).update({ id: chatId }, { bucket: details.bucket, ...convoData });
   }
 
   /** Conversations in a status, oldest first, for the operator queue. */

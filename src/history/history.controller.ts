@@ -2,7 +2,6 @@ import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -28,11 +27,14 @@ export class HistoryController {
   constructor(private readonly history: HistoryService) {}
 
   @Get(':chat_id')
-  @ApiOperation({ summary: "A chat's messages and agent steps, oldest first, newest page by default" })
+  @ApiOperation({
+    summary: "A chat's messages and agent steps, oldest first, newest page by default",
+    description: "An unknown chat and another user's chat both answer `200 []`, exactly like a chat with no messages.",
+  })
   @ApiParam({ name: 'chat_id', example: 'chat_id47', description: '1–128 characters of letters, digits, _ . : or -' })
   @ApiOkResponse({
     type: [HistoryEntry],
-    description: 'The page, oldest first',
+    description: 'The page, oldest first; empty for an unknown chat or one that belongs to another user',
     headers: {
       [NEXT_BEFORE_HEADER]: {
         description: 'Present when older items exist: pass it as `before` to get the previous page',
@@ -42,7 +44,6 @@ export class HistoryController {
   })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid chat_id (`chat.invalid_id`) or query (`validation_failed`)' })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, malformed, expired or untrusted token' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'No chat with this id that belongs to the caller (`chat.not_found`)' })
   async list(
     @CurrentUser() user: AuthUser,
     @Param('chat_id') chatId: string,

@@ -159,6 +159,24 @@ for (const kind of databaseKinds) {
       expect(pages).toEqual([range(16, 25), range(6, 15), range(1, 5)]);
     });
 
+    it('finds an event by a payload value exactly: case, LIKE wildcards, backslashes, quotes and other keys aside', async () => {
+      const chatId = await newChat();
+      const ids = ['abc', 'a_c%', 'back\\slash', 'say "hi"', 'héllo 👋'];
+      await append(chatId, [
+        ...ids.map((messageId) => event('run.finished', { answer: '', messageId })),
+        event('user.message', { messageId: 'only-asked', content: 'x' }),
+        event('run.failed', { error: { code: 'e', message: '"messageId":"quoted"' }, messageId: 'other' }),
+      ]);
+      await append(await newChat(), [event('run.finished', { messageId: 'elsewhere' })]);
+      const ended = (messageId: string) => history.hasEventWith(chatId, ['run.finished', 'run.failed'], 'messageId', messageId);
+
+      for (const messageId of ids) expect(await ended(messageId), messageId).toBe(true);
+      for (const messageId of ['ABC', 'abx%', 'a', 'back\\', 'only-asked', 'quoted', 'elsewhere', '%', '_']) {
+        expect(await ended(messageId), messageId).toBe(false);
+      }
+      expect(await history.hasEventWith(chatId, ['run.finished'], 'answer', 'abc')).toBe(false);
+    });
+
     it('keeps each chat to its own events', async () => {
       const [mine, theirs] = [await newChat('alice'), await newChat('bob')];
       await Promise.all([

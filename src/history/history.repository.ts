@@ -102,6 +102,25 @@ export class HistoryRepository {
     return rows.reverse().map(toStored);
   }
 
+  /** Whether the chat logged an event of one of `types` whose payload's `key` is `value`. */
+  async hasEventWith(chatId: string, types: readonly [string, ...string[]], key: string, value: string): Promise<boolean> {
+    return (await this.firstEventWith(chatId, types, key, value)) !== null;
+  }
+
+  /**
+   * The first event of one of `types` whose payload's `key` is `value`. LIKE on the JSON text finds the
+   * candidates (it ignores ASCII case on SQLite), the parsed payload decides.
+   */
+  async firstEventWith(chatId: string, types: readonly [string, ...string[]], key: string, value: string): Promise<StoredChatEvent | null> {
+    const pattern = `%${escapeLike(`${JSON.stringify(key)}:${JSON.stringify(value)}`)}%`;
+    const rows = await this.db.getRepository(ChatEvent).find({
+      where: { chatId, type: In([...types]), payload: Raw((alias) => `${alias} LIKE :pattern ESCAPE '\\'`, { pattern }) },
+      order: { seq: 'ASC' },
+    });
+    const row = rows.find((candidate) => (JSON.parse(candidate.payload) as Record<string, unknown>)[key] === value);
+    return row ? toStored(row) : null;
+  }
+
   async event(chatId: string, seq: number): Promise<StoredChatEvent | null> {
     const row = await this.db.getRepository(ChatEvent).findOneBy({ chatId, seq });
     return row ? toStored(row) : null;
@@ -131,6 +150,11 @@ export class HistoryRepository {
 /** `after < seq < before`. */
 function Between(after: number, before: number) {
   return Raw((alias) => `${alias} > :after AND ${alias} < :before`, { after, before });
+}
+
+/** LIKE's wildcards, and the backslash the query names as its escape, taken literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 function toStored(row: ChatEvent): StoredChatEvent {

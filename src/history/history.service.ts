@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { assertChatId, ChatError, ChatErrorCode } from '../chat/chat.error';
+import { assertChatId } from '../chat/chat.error';
 import type { ChatLogEntry, ChatLogType } from './chat-log';
 import type { HistoryEntry } from './history-entry.dto';
 import { HistoryRepository, type StoredChatEvent } from './history.repository';
@@ -27,10 +27,8 @@ export class HistoryService {
   /** The newest `limit` history items of a chat the caller owns, before the cursor when given. */
   async page(callerSub: string, chatId: string, request: HistoryPageRequest): Promise<HistoryPage> {
     assertChatId(chatId);
-    // Unknown and foreign chats fail alike, so a caller cannot probe which ids exist.
-    if ((await this.history.findOwner(chatId)) !== callerSub) {
-      throw new ChatError(ChatErrorCode.NotFound, 'No chat with this id');
-    }
+    // Unknown and foreign chats read as empty, like the original server's, so a caller cannot probe which ids exist.
+    if ((await this.history.findOwner(chatId)) !== callerSub) return { items: [], nextBefore: null };
     // One row more than asked tells whether an older page exists without a second query.
     const rows = await this.history.list(chatId, { types: HISTORY_TYPES, limit: request.limit + 1, beforeSeq: request.before });
     const hasOlder = rows.length > request.limit;
@@ -45,8 +43,8 @@ function toEntry(event: StoredChatEvent): HistoryEntry {
   const timestamp = event.createdAt.toISOString();
   switch (entry.type) {
     case 'user.message':
-      return { role: 'user', content: entry.payload.content, step_type: null, timestamp };
+      return { role: 'user', content: entry.payload.content, message_id: entry.payload.messageId, step_type: null, timestamp };
     case 'step.finished':
-      return { role: 'agent', content: entry.payload.content, step_type: entry.payload.stepType, timestamp };
+      return { role: 'agent', content: entry.payload.content, message_id: entry.payload.messageId, step_type: entry.payload.stepType, timestamp };
   }
 }

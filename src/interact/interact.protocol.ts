@@ -1,83 +1,49 @@
 import type { RunEvent } from '../agent/run-events';
 import type { LogEvent } from '../history/chat-log';
 import { chunksOf } from '../common/chunks';
-import { CHAT_ID_PATTERN } from '../chat/chat.error';
+import type { TurnProps } from './platform-turns';
 
 /**
- * The interact protocol (seed 002) in one place: the interactObject clients send, the events the server
- * sends, and how run events become events. `turn_end` and `error` are ours: the seed names no end of turn.
+ * The interact protocol (seed 002) as its platform speaks it: the events the server sends, and how logged
+ * events become events. `turn_end` and `error` are ours: the seed names no end of turn. The interactObject
+ * clients send is in interact-object.ts, the platform's conversation shape in platform-turns.ts.
  */
-export const ORIGINS = ['web-chat', 'discord', 'messenger', 'instagram', 'gb-chat'] as const;
-
-export interface LightConvoData {
-  userName?: string;
-  userEmail?: string;
-  userPhone?: string;
-  origin?: (typeof ORIGINS)[number];
-}
-
-export interface InteractObject {
-  agentId: string;
-  convoId: string;
-  bucket: string;
-  prompt: string;
-  agentData?: { ownerID?: string; userID?: string };
-  lightConvoData?: LightConvoData;
-}
-
-/** One turn of a conversation as a widget shows it. */
-export interface TurnProps {
-  role: 'user' | 'assistant' | 'operator';
-  content: string;
-  /** ISO 8601 UTC. */
-  timestamp: string;
-}
-
 export type TurnStatus = 'complete' | 'handoff' | 'failed' | 'cancelled' | 'awaiting_operator';
+
+export interface InteractMetadata {
+  /** Titles of the knowledge-base passages the answer used. */
+  sources?: string[];
+  /** At the end of a turn: what its model calls cost, which model answered, and the conversation so far. */
+  inputTokens?: number;
+  outputTokens?: number;
+  llmUsed?: string;
+  turns?: TurnProps[];
+}
+
+export type InteractAction =
+  | { type: 'request_handoff' }
+  | { type: 'tool_call'; toolMetadata: { toolName: string; input: unknown; output: unknown } };
 
 /** Every event carries `seq`: its position in the conversation's log, which `?after=` resumes from. */
 export type InteractEvent = { convoId?: string; seq: number } & (
   | { type: 'sync_chat_history'; turns: TurnProps[] }
-  | { type: 'chunk'; chunk: string; chunkIndex: number }
-  | { type: 'metadata'; metadata: { sources: string[] } }
+  | { type: 'chunk'; chunk: string; chunkIndex: number; ui_engine: false }
+  | { type: 'metadata'; metadata: InteractMetadata }
   | { type: 'debug'; debug: RunEvent }
-  | { type: 'action'; action: { type: 'request_handoff' } }
+  | { type: 'action'; action: InteractAction }
   | { type: 'turn_end'; status: TurnStatus; role: 'assistant' | 'operator' }
   | { type: 'error'; error: { code: string; message: string } }
 );
 
-const MAX_PROMPT = 20000;
-const MAX_FIELD = 256;
+/**
+ * Marks the metadata event that ends a turn: whoever sends it fills in `turns` first (a read of the log).
+ * A symbol, so it never reaches the wire.
+ */
+export const TURN_END_METADATA = Symbol('turn end metadata');
+export type EndMetadataEvent = Extract<InteractEvent, { type: 'metadata' }> & { [TURN_END_METADATA]: true };
 
-/** Validates an interactObject; returns the problem in words, or the typed object. */
-export function parseInteractObject(body: Record<string, unknown>): InteractObject | string {
-  for (const field of ['agentId', 'convoId', 'bucket', 'prompt'] as const) {
-    if (typeof body[field] !== 'string' || (body[field]).trim() === '') return `${field} must be a non-empty string`;
-  }
-  const { agentId, convoId, bucket, prompt } = body as Record<'agentId' | 'convoId' | 'bucket' | 'prompt', string>;
-  if (agentId.length > MAX_FIELD || bucket.length > MAX_FIELD) return `agentId and bucket must be at most ${MAX_FIELD} characters`;
-  if (!CHAT_ID_PATTERN.test(convoId)) return 'convoId must be 1–128 characters of letters, digits, _ . : or -';
-  if (prompt.length > MAX_PROMPT) return `prompt must be at most ${MAX_PROMPT} characters`;
-  const agentData = stringRecord(body.agentData, ['ownerID', 'userID'], 'agentData');
-  if (typeof agentData === 'string') return agentData;
-  const light = stringRecord(body.lightConvoData, ['userName', 'userEmail', 'userPhone', 'origin'], 'lightConvoData');
-  if (typeof light === 'string') return light;
-  if (light?.origin !== undefined && !(ORIGINS as readonly string[]).includes(light.origin)) {
-    return `lightConvoData.origin must be one of: ${ORIGINS.join(', ')}`;
-  }
-  return { agentId, convoId, bucket, prompt, agentData, lightConvoData: light as LightConvoData | undefined };
-}
-
-function stringRecord(value: unknown, keys: string[], name: string): Record<string, string> | undefined | string {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) return `${name} must be an object`;
-  const record: Record<string, string> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (!keys.includes(key)) return `${name}.${key} is not a known field (${keys.join(', ')})`;
-    if (typeof field !== 'string' || field.length > MAX_FIELD) return `${name}.${key} must be a string of at most ${MAX_FIELD} characters`;
-    record[key] = field;
-  }
-  return record;
+export function isEndMetadata(event: InteractEvent): event is EndMetadataEvent {
+  return TURN_END_METADATA in event;
 }
 
 /**
@@ -87,6 +53,8 @@ function stringRecord(value: unknown, keys: string[], name: string): Record<stri
 export class TurnTranslation {
   private nextChunk = 0;
   private readonly planningSteps = new Set<number>();
+  private readonly calls = new Map<string, unknown>();
+  private readonly sources: string[] = [];
   private handedOff = false;
 
   constructor(
@@ -106,28 +74,39 @@ export class TurnTranslation {
       case 'text.delta':
         if (!this.planningSteps.has(event.payload.step)) events.push(this.chunk(event.payload.delta, event.seq));
         break;
-      case 'sources':
-        events.push({ type: 'metadata', metadata: { sources: event.payload.sources.map((source) => source.title) }, ...base });
+      case 'tool.call':
+        this.calls.set(event.payload.callId, event.payload.args);
         break;
+      case 'tool.result': {
+        const toolMetadata = { toolName: event.payload.tool, input: this.calls.get(event.payload.callId) ?? null, output: event.payload.output };
+        events.push({ type: 'action', action: { type: 'tool_call', toolMetadata }, ...base });
+        break;
+      }
+      case 'sources': {
+        const titles = event.payload.sources.map((source) => source.title);
+        this.sources.push(...titles);
+        events.push({ type: 'metadata', metadata: { sources: titles }, ...base });
+        break;
+      }
       case 'handoff':
         this.handedOff = true;
         events.push({ type: 'action', action: { type: 'request_handoff' }, ...base });
         break;
       case 'run.finished':
-        events.push(this.end(event.seq, this.handedOff ? 'handoff' : 'complete'));
+        events.push(...this.end(event, this.handedOff ? 'handoff' : 'complete'));
         break;
       case 'run.failed':
-        events.push({ type: 'error', error: event.payload.error, ...base }, this.end(event.seq, 'failed'));
+        events.push({ type: 'error', error: event.payload.error, ...base }, ...this.end(event, 'failed'));
         break;
       case 'run.cancelled':
-        events.push(this.end(event.seq, 'cancelled'));
+        events.push(...this.end(event, 'cancelled'));
         break;
       case 'turn.held':
-        events.push(this.end(event.seq, 'awaiting_operator'));
+        events.push(...this.end(event, 'awaiting_operator'));
         break;
       case 'operator.message':
         // An operator's reply, streamed as a turn of its own.
-        events.push(...chunksOf(event.payload.content).map((chunk) => this.chunk(chunk, event.seq)), this.end(event.seq, 'complete', 'operator'));
+        events.push(...chunksOf(event.payload.content).map((chunk) => this.chunk(chunk, event.seq)), ...this.end(event, 'complete', 'operator'));
         break;
       default:
         break;
@@ -136,11 +115,22 @@ export class TurnTranslation {
   }
 
   private chunk(chunk: string, seq: number): InteractEvent {
-    return { type: 'chunk', chunk, chunkIndex: this.nextChunk++, convoId: this.convoId, seq };
+    // Our answers are Markdown text to append, never the platform's UI-engine snapshots.
+    return { type: 'chunk', chunk, chunkIndex: this.nextChunk++, ui_engine: false, convoId: this.convoId, seq };
   }
 
-  private end(seq: number, status: TurnStatus, role: 'assistant' | 'operator' = 'assistant'): InteractEvent {
-    return { type: 'turn_end', status, role, convoId: this.convoId, seq };
+  /** The metadata that closes every turn (usage, sources; `turns` filled in by the sender), then `turn_end`. */
+  private end(event: LogEvent, status: TurnStatus, role: 'assistant' | 'operator' = 'assistant'): InteractEvent[] {
+    const base = { convoId: this.convoId, seq: event.seq };
+    const usage = 'usage' in event.payload ? event.payload.usage : undefined;
+    const metadata: InteractMetadata = {
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      ...(usage ? { llmUsed: usage.model } : {}),
+      ...(this.sources.length > 0 ? { sources: [...new Set(this.sources)] } : {}),
+    };
+    const closing: EndMetadataEvent = { type: 'metadata', metadata, ...base, [TURN_END_METADATA]: true };
+    return [closing, { type: 'turn_end', status, role, ...base }];
   }
 }
 

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AgentRegistry } from '../agent/agent.registry';
-import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ConversationTranscript, type ConversationTurn } from '../conversation/conversation-transcript';
+import { ConversationTranscript } from '../conversation/conversation-transcript';
 import { ConversationRepository } from '../history/conversation.repository';
 import { HistoryRepository } from '../history/history.repository';
 import { InteractError, InteractErrorCode } from './interact.error';
-import type { InteractObject } from './interact.protocol';
+import type { InteractObject } from './interact-object';
+import { platformTurns, type TurnProps } from './platform-turns';
 
 const SYNC_TURNS = 100;
 
@@ -25,12 +25,15 @@ export class InteractService {
 
   /** A conversation named on the upgrade (to replay it with `after`) must be the caller's. */
   async assertOwner(user: AuthUser, convoId: string): Promise<void> {
-    if ((await this.history.findOwner(convoId)) !== user.sub) throw new ChatError(ChatErrorCode.Forbidden, 'This conversation cannot be opened with your token');
+    if ((await this.history.findOwner(convoId)) !== user.sub) throw forbidden();
   }
 
-  /** Everything is checked before anything is stored; a refusal throws a coded error. */
+  /**
+   * Everything is checked before anything is stored; a refusal throws a coded error. A recorded turn claims
+   * the conversation and stores its bucket and client data; an unrecorded one only checks that it may.
+   */
   async admit(user: AuthUser, object: InteractObject): Promise<void> {
-    if (!this.agents.has(object.agentId)) throw new AgentError(AgentErrorCode.UnknownAgent, `No agent is registered as "${object.agentId}"`);
+    this.agents.get(object.agentId);
     if (!this.config.interact.buckets.includes(object.bucket)) {
       throw new InteractError(InteractErrorCode.UnknownBucket, `bucket must be one of: ${this.config.interact.buckets.join(', ')}`);
     }
@@ -40,13 +43,30 @@ export class InteractService {
         throw new InteractError(InteractErrorCode.IdentityMismatch, 'agentData.ownerID and userID must be your own user id (the token subject) or absent');
       }
     }
+    if (!object.record) {
+      await this.assertNotForeign(user, object.convoId);
+      return;
+    }
     const owner = await this.history.claimChat(object.convoId, user.sub);
-    if (owner !== user.sub) throw new ChatError(ChatErrorCode.Forbidden, 'This conversation cannot be opened with your token');
-    await this.conversations.describe(object.convoId, { bucket: object.bucket, convoData: object.lightConvoData ?? null });
+    if (owner !== user.sub) throw forbidden();
+    // Client data accumulates: a prompt without lightConvoData keeps what an earlier one gave.
+    const stored = object.lightConvoData ? ((await this.conversations.find(object.convoId))?.convoData ?? {}) : undefined;
+    const convoData = object.lightConvoData ? { ...stored, ...object.lightConvoData } : undefined;
+    await this.conversations.describe(object.convoId, { bucket: object.bucket, convoData });
   }
 
-  /** The conversation up to seq `upTo`, as sync_chat_history shows it. */
-  turns(convoId: string, upTo: number): Promise<ConversationTurn[]> {
-    return this.transcript.turns(convoId, SYNC_TURNS, upTo);
+  /** Another user's conversation is refused; one that does not exist yet is nobody's. */
+  async assertNotForeign(user: AuthUser, convoId: string): Promise<void> {
+    const owner = await this.history.findOwner(convoId);
+    if (owner !== null && owner !== user.sub) throw forbidden();
   }
+
+  /** The conversation up to seq `upTo`, in the platform's TurnProps. */
+  async turns(convoId: string, upTo: number): Promise<TurnProps[]> {
+    return platformTurns(await this.transcript.turns(convoId, SYNC_TURNS, upTo));
+  }
+}
+
+function forbidden(): ChatError {
+  return new ChatError(ChatErrorCode.Forbidden, 'This conversation cannot be opened with your token');
 }

@@ -1,27 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ActionChooser } from '../agent/actions/action-chooser';
-import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
+import { Injectable } from '@nestjs/common';
+import type { ChatInput } from '../agent/actions/interactive-context';
 import type { AuthUser } from '../auth/auth-user';
-import { CodedError } from '../common/coded-error';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ChatControl } from '../coordination/coordination';
+import { ChatControl, ChatTakeover } from '../coordination/coordination';
 import type { ChatWriter } from '../event-log/chat-writer';
 import { EventLog } from '../event-log/event-log';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
-import { RunRecovery } from '../event-log/run-recovery';
-import { InteractiveRoutes } from './interactive-routes';
-import { InteractiveRuntime } from './interactive-runtime';
-import { ExecutionSuspended, SessionChannel } from './session-channel';
-import { SessionJournal } from './session-journal';
+import { SessionExecutions } from './session-executions';
 import { SessionStore, type UnfinishedExecution } from './session.store';
-
-interface Execution {
-  executionId: string;
-  channel: SessionChannel;
-  controller: AbortController;
-  done: Promise<void>;
-}
 
 export interface SessionOpening {
   sessionId: string;
@@ -32,136 +18,137 @@ export interface SessionOpening {
   after: number | null;
 }
 
+export interface SessionSocket {
+  /** Gets the session's frames; made for the execution the socket belongs to, whose end closes it. */
+  listenerFor(executionId: string): LogListener;
+  /** A newer socket took the session over, on this instance or another. */
+  displaced(): void;
+}
+
+/** A socket's hold on a session: following its log, as its newest socket. */
+export interface SessionAttachment {
+  stop(): void;
+}
+
 // How long an answer forwarded to the instance running the execution waits for it to say it arrived.
 const INPUT_TIMEOUT_MS = 5000;
+// A session's writer can be held without a running execution for a moment (one starts, ends or resumes):
+// attaching and answering retry that long at most.
+const PATIENCE_MS = 2000;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 200)));
 
 /**
- * Runs interactive agents: one execution per session across all instances (it holds the session's
- * writer), which any number of sockets on any instance follow through the session's event log. An
- * execution whose instance stopped is resumed by replaying its handler against its journal.
+ * Attaches sockets to interactive sessions. A session has one execution across all instances and one
+ * socket: the newest, which follows the execution through the session's event log from any instance,
+ * and starts it here unless it already runs (here or elsewhere).
  */
 @Injectable()
-export class InteractiveSessions implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly logger = new Logger('InteractiveSessions');
-  private readonly live = new Map<string, Execution>();
+export class InteractiveSessions {
   /** Openings of one session run one at a time here, so two sockets never start two executions. */
   private readonly openings = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly routes: InteractiveRoutes,
+    private readonly executions: SessionExecutions,
     private readonly store: SessionStore,
-    private readonly chooser: ActionChooser,
     private readonly log: EventLog,
     private readonly control: ChatControl,
-    private readonly recovery: RunRecovery,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly takeover: ChatTakeover,
   ) {}
 
-  onModuleInit(): void {
-    this.recovery.register('session', (writer) => this.resume(writer));
-  }
-
-  /**
-   * Attaches a socket: its listener (made for the execution it belongs to) gets the session's frames,
-   * and the execution starts here unless it already runs, here or on another instance.
-   */
-  open(opening: SessionOpening, listenerFor: (executionId: string) => LogListener): Promise<LogFollower> {
-    const previous = this.openings.get(opening.sessionId) ?? Promise.resolve();
-    const next = previous.then(() => this.attach(opening, listenerFor));
-    this.openings.set(opening.sessionId, next.catch(() => undefined));
+  open(opening: SessionOpening, socket: SessionSocket): Promise<SessionAttachment> {
+    const { sessionId } = opening;
+    const next = (this.openings.get(sessionId) ?? Promise.resolve()).then(() => this.attach(opening, socket));
+    const settled = next.catch(() => undefined);
+    this.openings.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.openings.get(sessionId) === settled) this.openings.delete(sessionId);
+    });
     return next;
   }
 
   /** A chat message from the client, to the execution wherever it runs; false when none waits for one. */
   async input(sessionId: string, input: ChatInput): Promise<boolean> {
-    const local = this.live.get(sessionId);
-    if (local) return local.channel.deliver(input);
-    return (await this.control.request(sessionId, { kind: 'input', input }, INPUT_TIMEOUT_MS)) === true;
-  }
-
-  /** Shutdown suspends executions without an outcome: their journals stay open, and they resume elsewhere or on restart. */
-  async beforeApplicationShutdown(): Promise<void> {
-    for (const execution of this.live.values()) {
-      execution.controller.abort('server shutting down');
-      execution.channel.suspend();
+    const deadline = Date.now() + PATIENCE_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      const here = this.executions.deliver(sessionId, input);
+      if (here !== null) return here;
+      const answer = await this.control.request(sessionId, { kind: 'input', input }, INPUT_TIMEOUT_MS);
+      // Nothing took it: the execution is being resumed (its writer held, its channel not made yet), or it ended.
+      if (answer !== undefined || Date.now() >= deadline) return answer === true;
+      await pause(attempt);
     }
-    await Promise.all([...this.live.values()].map((execution) => execution.done));
   }
 
-  private async attach(opening: SessionOpening, listenerFor: (executionId: string) => LogListener): Promise<LogFollower> {
-    const { sessionId } = opening;
-    const interrupted = await this.store.unfinished(sessionId);
-    const executionId = this.live.get(sessionId)?.executionId ?? interrupted?.executionId ?? randomUUID();
-    const listener = listenerFor(executionId);
-    // A plain reconnect is asked the pending question again; one with `after` gets it in the replay.
-    if (opening.after === null && interrupted?.pending) listener.event(interrupted.pending);
-    const follower = await this.log.follow(sessionId, opening.after, listener);
-    if (!this.live.has(sessionId)) {
-      const writer = await this.log.open(sessionId);
-      // Held elsewhere: the execution runs on another instance, and its frames arrive through the log.
-      if (writer) await this.start(writer, interrupted ?? { executionId, route: opening.route, message: opening.message, journal: [], pending: null }, opening.user, !interrupted);
-    }
-    return follower;
-  }
-
-  private async resume(writer: ChatWriter): Promise<void> {
-    const interrupted = await this.store.unfinished(writer.chatId);
-    const owner = await this.store.owner(writer.chatId);
-    if (!interrupted || owner === null) {
-      await writer.append([], null);
-      await writer.close();
-      return;
-    }
-    // The token that started it is gone; the owner's identity is what the session belongs to.
-    await this.start(writer, interrupted, { sub: owner, roles: [] }, false);
-  }
-
-  private async start(writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, isNew: boolean): Promise<void> {
-    const sessionId = writer.chatId;
-    const { executionId, route, message } = execution;
+  private async attach(opening: SessionOpening, socket: SessionSocket): Promise<SessionAttachment> {
+    const withdraw = await this.takeover.takeOver(opening.sessionId, () => socket.displaced());
     try {
-      if (isNew) await this.store.begin(writer, executionId, route, message);
+      const follower = await this.follow(opening, socket);
+      return {
+        stop: () => {
+          follower.stop();
+          withdraw();
+        },
+      };
+    } catch (error) {
+      withdraw();
+      throw error;
+    }
+  }
+
+  /** Follows the session's execution, starting it here when nobody runs it. */
+  private async follow(opening: SessionOpening, socket: SessionSocket): Promise<LogFollower> {
+    const { sessionId } = opening;
+    const deadline = Date.now() + PATIENCE_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      const writer = this.executions.runsHere(sessionId) ? null : await this.log.open(sessionId);
+      if (writer) return this.startHere(writer, opening, socket);
+      const running = await this.store.unfinished(sessionId);
+      if (running) return this.followRunning(opening, running, socket.listenerFor(running.executionId));
+      if (Date.now() >= deadline) throw new Error(`session ${sessionId}: its log stayed held by a writer without an execution`);
+      await pause(attempt);
+    }
+  }
+
+  /** This instance holds the session: it resumes the interrupted execution, or starts one with this socket's message. */
+  private async startHere(writer: ChatWriter, opening: SessionOpening, socket: SessionSocket): Promise<LogFollower> {
+    let execution: UnfinishedExecution;
+    let isNew: boolean;
+    let follower: LogFollower;
+    try {
+      const interrupted = await this.store.unfinished(opening.sessionId);
+      isNew = !interrupted;
+      execution = interrupted ?? { executionId: randomUUID(), route: opening.route, message: opening.message, journal: [], pending: null };
+      follower = await this.followFrom(opening, execution, socket.listenerFor(execution.executionId));
     } catch (error) {
       await writer.close();
       throw error;
     }
-    const channel = new SessionChannel(execution.pending !== null);
-    const controller = new AbortController();
-    writer.handle('input', (request) => Promise.resolve(channel.deliver(request.input as ChatInput)));
-    const journal = new SessionJournal(executionId, execution.journal, (record) => this.store.journal(writer, record));
-    const runtime = new InteractiveRuntime(sessionId, message, user, {
-      journal,
-      channel,
-      chooser: this.chooser,
-      writeMessage: (entry, ordinal) => this.store.journal(writer, { executionId, kind: 'message', ordinal, data: entry.payload }, entry),
-      defaultTimeoutMs: this.config.interactive.inputTimeoutMs,
-      signal: AbortSignal.any([controller.signal, writer.signal]),
+    // An execution that cannot begin closes the writer itself.
+    await this.executions.start(writer, execution, opening.user, isNew).catch((error: unknown) => {
+      follower.stop();
+      throw error;
     });
-    const live: Execution = { executionId, channel, controller, done: Promise.resolve() };
-    this.live.set(sessionId, live);
-    live.done = this.execute(writer, executionId, route, runtime).finally(async () => {
-      this.live.delete(sessionId);
-      await writer.close();
-    });
+    return follower;
   }
 
-  private async execute(writer: ChatWriter, executionId: string, route: string, runtime: InteractiveRuntime): Promise<void> {
-    const handler = this.routes.find(route);
-    try {
-      if (!handler) throw new Error(`No interactive agent is mounted at ${route} any more`);
-      await handler(runtime);
-      await this.store.finish(writer, executionId, 'finished');
-    } catch (error) {
-      if (error instanceof ExecutionSuspended) return;
-      const failure = describeFailure(error);
-      if (failure.code === 'action.failed') this.logger.error(`session ${writer.chatId} failed`, error instanceof Error ? error.stack : String(error));
-      await this.store.finish(writer, executionId, 'failed', failure).catch((cause: unknown) => this.logger.error(cause));
-    }
+  /** An execution that runs here or elsewhere; if its end was logged before the follower's start, the socket gets it now. */
+  private async followRunning(opening: SessionOpening, running: UnfinishedExecution, listener: LogListener): Promise<LogFollower> {
+    let ended = false;
+    const tracking: LogListener = {
+      event: (event) => {
+        ended ||= event.type === 'session.finished' && event.payload.executionId === running.executionId;
+        listener.event(event);
+      },
+    };
+    const follower = await this.followFrom(opening, running, tracking);
+    const end = await this.store.end(opening.sessionId, running.executionId);
+    if (end && !ended && end.seq <= follower.position) tracking.event(end);
+    return follower;
   }
-}
 
-function describeFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof InputTimeoutError) return { code: 'action.input_timeout', message: error.message };
-  if (error instanceof CodedError) return { code: String(error.code), message: error.message };
-  return { code: 'action.failed', message: 'The interactive agent failed; the server log has the details' };
+  private followFrom(opening: SessionOpening, execution: UnfinishedExecution, listener: LogListener): Promise<LogFollower> {
+    // A plain reconnect is asked the pending question again; one with `after` gets it in the replay.
+    if (opening.after === null && execution.pending) listener.event(execution.pending);
+    return this.log.follow(opening.sessionId, opening.after, listener);
+  }
 }

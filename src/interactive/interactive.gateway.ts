@@ -2,18 +2,25 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
-import type { LogFollower, LogListener } from '../event-log/log-follower';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
-import { InteractiveSessions } from './interactive-sessions';
-import { errorFrame, framesFor, InteractiveFrameErrorCode, type InteractiveFrame } from './interactive.protocol';
+import { InteractiveSessions, type SessionAttachment, type SessionSocket } from './interactive-sessions';
+import {
+  CLOSE_FAILED,
+  CLOSE_TAKEN_OVER,
+  errorFrame,
+  framesFor,
+  InteractiveFrameErrorCode,
+  type InteractiveClose,
+  type InteractiveFrame,
+} from './interactive.protocol';
 
 interface SessionConnection {
   sessionId: string;
   /** The seq of the last logged event sent. */
   position: number;
-  follower: Promise<LogFollower | null>;
+  attachment: Promise<SessionAttachment | null>;
   send(frame: InteractiveFrame): void;
 }
 
@@ -35,31 +42,35 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
     const connection: SessionConnection = {
       sessionId,
       position: 0,
-      follower: Promise.resolve(null),
+      attachment: Promise.resolve(null),
       send: (frame) => {
         if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
       },
     };
     this.connections.set(client, connection);
-    const listenerFor = (executionId: string): LogListener => ({
-      event: (event) => {
-        connection.position = Math.max(connection.position, event.seq);
-        const output = framesFor(event, executionId);
-        output.frames.forEach(connection.send);
-        if (output.close) client.close(1000, 'done');
-      },
-    });
+    const close = ({ code, reason }: InteractiveClose) => client.close(code, reason);
+    const socket: SessionSocket = {
+      listenerFor: (executionId) => ({
+        event: (event) => {
+          connection.position = Math.max(connection.position, event.seq);
+          const output = framesFor(event, executionId);
+          output.frames.forEach(connection.send);
+          if (output.close) close(output.close);
+        },
+      }),
+      displaced: () => close(CLOSE_TAKEN_OVER),
+    };
     const opening = { sessionId, route: params.route ?? '', message: query.get('message')!, user, after: replayAfter(query) };
-    connection.follower = this.sessions.open(opening, listenerFor).catch((error: unknown) => {
+    connection.attachment = this.sessions.open(opening, socket).catch((error: unknown) => {
       this.logger.error(`session ${sessionId} could not start`, error instanceof Error ? error.stack : String(error));
       connection.send(errorFrame(InteractiveFrameErrorCode.StartFailed, 'The session could not be started', connection.position));
-      client.close(1000, 'done');
+      close(CLOSE_FAILED);
       return null;
     });
   }
 
   async handleDisconnect(client: WebSocket): Promise<void> {
-    (await this.connections.get(client)?.follower)?.stop();
+    (await this.connections.get(client)?.attachment)?.stop();
   }
 
   @SubscribeMessage('chat')
@@ -71,7 +82,7 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
       return;
     }
     // The execution may still be starting (or resuming) for this socket: answer it once it is.
-    await connection.follower;
+    await connection.attachment;
     const delivered = await this.sessions.input(connection.sessionId, { type: 'chat', message: body.message, metadata: body.metadata ?? null });
     if (!delivered) connection.send(errorFrame(InteractiveFrameErrorCode.NotWaiting, 'Nothing is waiting for input in this session', connection.position));
   }

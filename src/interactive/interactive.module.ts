@@ -9,6 +9,7 @@ import { InteractiveRoutes } from './interactive-routes';
 import { InteractiveSessions } from './interactive-sessions';
 import { InteractiveUpgradeCheck } from './interactive-upgrade.check';
 import { InteractiveGateway } from './interactive.gateway';
+import { SessionExecutions } from './session-executions';
 import { SessionStore } from './session.store';
 
 @Module({})
@@ -20,7 +21,7 @@ export class InteractiveModule {
     return {
       module: InteractiveModule,
       imports: [DiscoveryModule, HistoryModule, EventLogModule],
-      providers: [InteractiveGateway, InteractiveRoutes, InteractiveSessions, InteractiveUpgradeCheck, SessionStore, TestingRouter],
+      providers: [InteractiveGateway, InteractiveRoutes, InteractiveSessions, InteractiveUpgradeCheck, SessionExecutions, SessionStore, TestingRouter],
     };
   }
 }

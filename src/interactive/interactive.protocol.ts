@@ -13,22 +13,44 @@ export enum InteractiveFrameErrorCode {
   StartFailed = 'action.failed',
 }
 
+/** How the server closes an interactive socket (besides 1012 when it restarts). */
+export enum InteractiveCloseCode {
+  /** The execution finished. */
+  Done = 1000,
+  /** The execution failed or could not start; the error frame just before says why. */
+  Failed = 1011,
+  /**
+   * A newer socket attached to the same session_id, on this instance or another: it has the session now.
+   * A client should not reconnect on its own after this code: it would take the session back.
+   */
+  TakenOver = 4409,
+}
+
+export interface InteractiveClose {
+  code: InteractiveCloseCode;
+  reason: string;
+}
+
+export const CLOSE_DONE: InteractiveClose = { code: InteractiveCloseCode.Done, reason: 'done' };
+export const CLOSE_FAILED: InteractiveClose = { code: InteractiveCloseCode.Failed, reason: 'failed' };
+export const CLOSE_TAKEN_OVER: InteractiveClose = { code: InteractiveCloseCode.TakenOver, reason: 'session taken over by a newer connection' };
+
 export interface InteractiveOutput {
   frames: InteractiveFrame[];
-  /** The execution this socket belongs to ended: close with 1000. */
-  close: boolean;
+  /** The execution this socket belongs to ended: how to close it. */
+  close: InteractiveClose | null;
 }
 
 /** `executionId`: the execution the socket is attached to; only its end closes the socket. */
 export function framesFor(event: LogEvent, executionId: string): InteractiveOutput {
   if (event.type === 'journal' && (event.payload.kind === 'request' || event.payload.kind === 'notify')) {
-    return { frames: [asFrame(event.payload.data, event.seq)], close: false };
+    return { frames: [asFrame(event.payload.data, event.seq)], close: null };
   }
   if (event.type === 'session.finished' && event.payload.executionId === executionId) {
-    const error = event.payload.error;
-    return { frames: error ? [{ event: 'error', data: error, seq: event.seq }] : [], close: true };
+    const { error, outcome } = event.payload;
+    return { frames: error ? [{ event: 'error', data: error, seq: event.seq }] : [], close: outcome === 'failed' ? CLOSE_FAILED : CLOSE_DONE };
   }
-  return { frames: [], close: false };
+  return { frames: [], close: null };
 }
 
 export function errorFrame(code: InteractiveFrameErrorCode, message: string, seq: number): InteractiveFrame {

@@ -49,6 +49,12 @@ export class SessionStore {
     await writer.append([{ type: 'session.finished', runId: executionId, payload: { executionId, outcome, ...(error ? { error } : {}) } }], null);
   }
 
+  /** The logged end of an execution; null while it runs. */
+  async end(sessionId: string, executionId: string): Promise<LogEvent | null> {
+    const [end] = await this.history.list(sessionId, { types: ['session.finished'], runId: executionId, limit: 1 });
+    return end ? (end as LogEvent) : null;
+  }
+
   /** The session's last execution when it has not finished (a restart or a crash interrupted it). */
   async unfinished(sessionId: string): Promise<UnfinishedExecution | null> {
     const events = await this.history.list(sessionId, { types: ['session.started', 'session.finished', 'journal'], limit: MAX_ENTRIES });

@@ -5,10 +5,10 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AgentError, AgentErrorCode } from '../agent.error';
 import type { AgentDefinition } from '../agent-definition';
 import { AgentRegistry } from '../agent.registry';
-import { FINAL_ANSWER_INSTRUCTION, PLANNING_INSTRUCTION } from '../models/instructions';
+import { FINAL_ANSWER_INSTRUCTION, GREETING_INSTRUCTION, PLANNING_INSTRUCTION } from '../models/instructions';
 import { ModelProvider, type ResolvedModel } from '../models/model-provider';
 import { providerError } from '../models/provider-errors';
-import type { RunEvent, RunEventBody } from '../run-events';
+import type { RunEvent, RunEventBody, RunUsage } from '../run-events';
 import type { AgentTool } from '../tools/agent-tool';
 import { streamModelTurn, type ModelTurn } from './model-turn';
 import { actionStepLog } from './step-log';
@@ -23,6 +23,8 @@ export interface RunRequest {
   /** Aborting it cancels the run: the model request is dropped and the run ends with `run.cancelled`. */
   signal?: AbortSignal;
   runId?: string;
+  /** The agent speaks first (interact's `start`): `input` is ignored and the model is asked for its greeting. */
+  greeting?: boolean;
 }
 
 interface RunState {
@@ -33,6 +35,7 @@ interface RunState {
   signal: AbortSignal;
   step: number;
   deltaIndex: number;
+  usage: RunUsage;
 }
 
 /**
@@ -58,28 +61,34 @@ export class AgentRunner {
     const stopped = new AbortController();
     const signal = AbortSignal.any([timeout, stopped.signal, ...(request.signal ? [request.signal] : [])]);
     const started = Date.now();
+    let state: RunState | undefined;
     try {
       const agent = this.registry.get(request.agentId);
       yield envelope({ type: 'run.started', agentId: agent.id, input: request.input });
-      const state: RunState = {
+      const model = this.models.forAgent(agent);
+      state = {
         agent,
-        model: this.models.forAgent(agent),
+        model,
         tools: this.registry.toolsOf(agent),
-        messages: [...(request.history ?? []), { role: 'user', content: request.input }],
+        messages: [...(request.history ?? []), { role: 'user', content: request.greeting ? GREETING_INSTRUCTION : request.input }],
         signal,
         step: 0,
         deltaIndex: 0,
+        usage: { inputTokens: 0, outputTokens: 0, model: model.name },
       };
       for await (const body of this.steps(state, request.chatId, runId)) yield envelope(body);
       this.logger.debug(`run ${runId} finished in ${Date.now() - started} ms`);
     } catch (error) {
+      // What the model calls cost until here is spent all the same.
+      const usage = state ? { usage: state.usage } : {};
       if (request.signal?.aborted) {
-        yield envelope({ type: 'run.cancelled', reason: reasonOf(request.signal) });
+        yield envelope({ type: 'run.cancelled', reason: reasonOf(request.signal), ...usage });
       } else if (timeout.aborted) {
-        yield envelope({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message: `The run took longer than ${this.config.run.timeoutMs} ms` } });
+        const message = `The run took longer than ${this.config.run.timeoutMs} ms`;
+        yield envelope({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message }, ...usage });
       } else {
         const failure = error instanceof AgentError ? error : this.unexpected(error, runId);
-        yield envelope({ type: 'run.failed', error: { code: failure.code, message: failure.message } });
+        yield envelope({ type: 'run.failed', error: { code: failure.code, message: failure.message }, ...usage });
       }
     } finally {
       stopped.abort();
@@ -99,7 +108,7 @@ export class AgentRunner {
       const turn = yield* this.modelStep(state, outOfSteps ? [] : state.tools, system, false);
       if (turn.calls.length === 0) {
         yield { type: 'step.finished', step: state.step, stepType: 'FinalAnswerStep', content: turn.text };
-        yield { type: 'run.finished', answer: turn.text };
+        yield { type: 'run.finished', answer: turn.text, usage: state.usage };
         return;
       }
       actionSteps += 1;
@@ -116,7 +125,12 @@ export class AgentRunner {
         const next = await stream.next();
         // The library reads ahead; nothing it buffered is emitted once the run is cancelled.
         state.signal.throwIfAborted();
-        if (next.done) return next.value;
+        if (next.done) {
+          state.usage.inputTokens += next.value.inputTokens;
+          state.usage.outputTokens += next.value.outputTokens;
+          if (next.value.modelId) state.usage.model = next.value.modelId;
+          return next.value;
+        }
         yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: next.value };
       }
     } catch (error) {
@@ -124,7 +138,7 @@ export class AgentRunner {
       throw providerError(error, state.model.provider);
     } finally {
       // Closes the library's stream when we stop early, so it stops reading the provider's response.
-      await stream.return({ text: '', calls: [] });
+      await stream.return({ text: '', calls: [], inputTokens: 0, outputTokens: 0 });
     }
   }
 

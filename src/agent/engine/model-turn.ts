@@ -15,6 +15,11 @@ export interface ModelTurnRequest {
 export interface ModelTurn {
   text: string;
   calls: ToolCallRequest[];
+  /** Token counts as the provider reported them (0 when it reported none). */
+  inputTokens: number;
+  outputTokens: number;
+  /** The model that answered, as the provider names it. */
+  modelId?: string;
 }
 
 /**
@@ -36,18 +41,22 @@ export async function* streamModelTurn(request: ModelTurnRequest): AsyncGenerato
     // Errors arrive as stream parts below; the library's default handler would only print them.
     onError: () => undefined,
   });
-  let text = '';
-  const calls: ToolCallRequest[] = [];
+  const turn: ModelTurn = { text: '', calls: [], inputTokens: 0, outputTokens: 0 };
   for await (const part of result.fullStream) {
     switch (part.type) {
       case 'text-delta':
         if (part.text) {
-          text += part.text;
+          turn.text += part.text;
           yield part.text;
         }
         break;
       case 'tool-call':
-        calls.push({ callId: part.toolCallId, tool: part.toolName, args: part.input });
+        turn.calls.push({ callId: part.toolCallId, tool: part.toolName, args: part.input });
+        break;
+      case 'finish-step':
+        turn.modelId = part.response.modelId;
+        turn.inputTokens += part.usage.inputTokens ?? 0;
+        turn.outputTokens += part.usage.outputTokens ?? 0;
         break;
       case 'error':
         throw part.error;
@@ -57,5 +66,5 @@ export async function* streamModelTurn(request: ModelTurnRequest): AsyncGenerato
         break;
     }
   }
-  return { text, calls };
+  return turn;
 }

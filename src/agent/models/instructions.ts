@@ -7,3 +7,7 @@ export const PLANNING_INSTRUCTION =
 
 export const FINAL_ANSWER_INSTRUCTION =
   '[final-answer] You have used all your tool-calling steps. Give your best final answer now from what you have, without calling tools.';
+
+/** Sent as the user's turn when a client asks for the agent's greeting (interact's `start`): nobody has spoken yet. */
+export const GREETING_INSTRUCTION =
+  '[greeting] The user has just opened the conversation and has not written anything yet. Greet them in one or two sentences and say what you can help with.';

@@ -11,6 +11,8 @@ export interface ResolvedModel {
   model: LanguageModel;
   /** The provider's name, for error messages and logs. */
   provider: string;
+  /** The configured model name, reported as `llmUsed` when the provider names none. */
+  name: string;
   maxRetries: number;
 }
 
@@ -25,7 +27,7 @@ export class ModelProvider {
   forAgent(agent: AgentDefinition): ResolvedModel {
     const settings = this.config.model;
     if (settings.provider === 'builtin' || agent.model === 'builtin') {
-      return { model: this.builtin, provider: 'builtin', maxRetries: 0 };
+      return { model: this.builtin, provider: 'builtin', name: this.builtin.modelId, maxRetries: 0 };
     }
     const name = agent.model ?? settings.name;
     const key = `${settings.provider}:${name}`;
@@ -34,7 +36,7 @@ export class ModelProvider {
       model = this.create(settings.provider, name, settings.baseUrl, settings.apiKey);
       this.cache.set(key, model);
     }
-    return { model, provider: settings.provider, maxRetries: settings.maxRetries };
+    return { model, provider: settings.provider, name, maxRetries: settings.maxRetries };
   }
 
   private create(provider: 'openai' | 'anthropic' | 'openai-compatible', name: string, baseURL?: string, apiKey?: string): LanguageModel {

@@ -20,6 +20,10 @@ export class MemoryTurnQueue extends TurnQueue {
     return Promise.resolve(turn);
   }
 
+  find(chatId: string, messageId: string): Promise<QueuedTurn | null> {
+    return Promise.resolve(this.queues.get(chatId)?.find((turn) => turn.messageId === messageId) ?? null);
+  }
+
   remove(chatId: string, messageId: string): Promise<QueuedTurn | null> {
     const queue = this.queues.get(chatId) ?? [];
     const index = queue.findIndex((turn) => turn.messageId === messageId);

@@ -72,6 +72,7 @@ export const keys = {
   events: (chatId: string) => `agw:events:${chatId}`,
   control: (chatId: string) => `agw:control:${chatId}`,
   reply: (instanceId: string) => `agw:reply:${instanceId}`,
+  takeover: (chatId: string) => `agw:takeover:${chatId}`,
   queue: (chatId: string) => `agw:queue:{${chatId}}`,
   queued: 'agw:queued',
   presence: 'agw:presence',

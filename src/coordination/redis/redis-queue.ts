@@ -36,6 +36,11 @@ export class RedisTurnQueue extends TurnQueue {
     return parse(await this.redis.commands.eval(SHIFT, 2, keys.queue(chatId), keys.queued, chatId));
   }
 
+  async find(chatId: string, messageId: string): Promise<QueuedTurn | null> {
+    const turns = await this.redis.commands.lrange(keys.queue(chatId), 0, -1);
+    return turns.map((turn) => JSON.parse(turn) as QueuedTurn).find((turn) => turn.messageId === messageId) ?? null;
+  }
+
   async remove(chatId: string, messageId: string): Promise<QueuedTurn | null> {
     return parse(await this.redis.commands.eval(REMOVE, 2, keys.queue(chatId), keys.queued, chatId, messageId));
   }

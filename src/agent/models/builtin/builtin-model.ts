@@ -12,10 +12,18 @@ import { chunksOf } from '../../../common/chunks';
 import { readPrompt } from './builtin-prompt';
 import { decide, type Decision } from './builtin-rules';
 
-const NO_USAGE: LanguageModelV3Usage = {
-  inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
-  outputTokens: { total: undefined, text: undefined, reasoning: undefined },
-};
+/**
+ * No tokenizer runs here: counts are estimated at four characters a token (about right for English with
+ * common tokenizers), so usage figures and limits behave offline as they will with a real provider.
+ */
+function usageOf(options: LanguageModelV3CallOptions, decision: Decision): LanguageModelV3Usage {
+  const input = Math.ceil(JSON.stringify(options.prompt).length / 4);
+  const output = Math.ceil((decision.kind === 'text' ? decision.text : JSON.stringify(decision.input)).length / 4);
+  return {
+    inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },
+    outputTokens: { total: output, text: output, reasoning: 0 },
+  };
+}
 
 /**
  * The offline stand-in behind the same interface as the real providers: a rule-based, deterministic
@@ -33,11 +41,12 @@ export class BuiltinModel implements LanguageModelV3 {
       decision.kind === 'text'
         ? [{ type: 'text', text: decision.text }]
         : [{ type: 'tool-call', toolCallId: randomUUID(), toolName: decision.name, input: JSON.stringify(decision.input) }];
-    return Promise.resolve({ content, finishReason: finishOf(decision), usage: NO_USAGE, warnings: [] });
+    return Promise.resolve({ content, finishReason: finishOf(decision), usage: usageOf(options, decision), warnings: [] });
   }
 
   doStream(options: LanguageModelV3CallOptions): PromiseLike<LanguageModelV3StreamResult> {
-    const parts = this.partsOf(this.decide(options));
+    const decision = this.decide(options);
+    const parts = this.partsOf(decision, usageOf(options, decision));
     const signal = options.abortSignal;
     // Pull-based: one part per read, so a consumer that stops reading (or aborts) stops the model too.
     const stream = new ReadableStream<LanguageModelV3StreamPart>({
@@ -57,7 +66,7 @@ export class BuiltinModel implements LanguageModelV3 {
     return decide(readPrompt(options.prompt), new Set(schemas.keys()), schemas);
   }
 
-  private partsOf(decision: Decision): LanguageModelV3StreamPart[] {
+  private partsOf(decision: Decision, usage: LanguageModelV3Usage): LanguageModelV3StreamPart[] {
     const parts: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: [] }];
     if (decision.kind === 'text') {
       const id = randomUUID();
@@ -67,7 +76,8 @@ export class BuiltinModel implements LanguageModelV3 {
     } else {
       parts.push({ type: 'tool-call', toolCallId: randomUUID(), toolName: decision.name, input: JSON.stringify(decision.input) });
     }
-    parts.push({ type: 'finish', finishReason: finishOf(decision), usage: NO_USAGE });
+    parts.push({ type: 'response-metadata', modelId: this.modelId });
+    parts.push({ type: 'finish', finishReason: finishOf(decision), usage });
     return parts;
   }
 }

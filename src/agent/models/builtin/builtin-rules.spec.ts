@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINAL_ANSWER_INSTRUCTION, PLANNING_INSTRUCTION } from '../instructions';
+import { FINAL_ANSWER_INSTRUCTION, GREETING_INSTRUCTION, PLANNING_INSTRUCTION } from '../instructions';
 import { decide, intentOf } from './builtin-rules';
 
 const ALL = new Set(['calculator', 'contacts', 'knowledge_search', 'current_time', 'request_handoff']);
@@ -24,6 +24,16 @@ describe('the built-in rules', () => {
 
   it('greets without searching', () => {
     expect(decide(view('hello!'), ALL)).toMatchObject({ kind: 'text', text: expect.stringMatching(/^Hello!/) as string });
+  });
+
+  it.each(['Hello, how can you help me?', 'What can you do?', GREETING_INSTRUCTION])('greets and says what it can do for %j', (request) => {
+    const decision = decide(view(request), ALL);
+    expect(decision).toMatchObject({ kind: 'text', text: expect.stringMatching(/^Hello! I can do arithmetic, look up contacts/) as string });
+  });
+
+  it('says honestly that it cannot check the weather, and what it can do instead', () => {
+    const decision = decide(view('What is the weather like today?'), ALL);
+    expect(decision).toEqual({ kind: 'text', text: expect.stringMatching(/^I cannot check the weather.*I can do arithmetic/) as string });
   });
 
   it('says plainly what it is when it has no rule and no tool', () => {

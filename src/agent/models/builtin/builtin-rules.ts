@@ -1,5 +1,5 @@
 import { evaluate, findExpression, formatNumber } from '../../tools/calculator/arithmetic';
-import { FINAL_ANSWER_INSTRUCTION, PLANNING_INSTRUCTION } from '../instructions';
+import { FINAL_ANSWER_INSTRUCTION, GREETING_INSTRUCTION, PLANNING_INSTRUCTION } from '../instructions';
 import { answerFrom } from './builtin-answers';
 import type { PromptView } from './builtin-prompt';
 
@@ -11,12 +11,17 @@ type Intent =
   | { kind: 'contacts'; query?: string }
   | { kind: 'time' }
   | { kind: 'greeting' }
+  | { kind: 'weather' }
   | { kind: 'question'; query: string };
 
 const HANDOFF = /\b(human|person|operator|real (?:person|agent)|representative|someone real|agent please)\b/i;
 const CONTACTS = /\bcontacts?\b/i;
 const TIME = /\b(what time|current time|time is it|today'?s date|what day)\b/i;
 const GREETING = /^\s*(hi|hello|hey|good (?:morning|afternoon|evening))\b[\s!.,]*$/i;
+// "Hello, how can you help me?" (the interact seed's own example) asks what the agent can do.
+const CAPABILITIES = /\b(how (?:can|could|do|may) you help|what can you do|what do you do|who are you)\b/i;
+const WEATHER = /\b(weather|forecast|temperature outside|raining|sunny)\b/i;
+const CAN_DO = 'I can do arithmetic, look up contacts, search the help centre, or find you a human colleague.';
 const CONTACT_FILLER = new Set(['get', 'all', 'list', 'show', 'me', 'find', 'search', 'look', 'up', 'for', 'the', 'a', 'my', 'named', 'called', 'contact', 'contacts', 'please', 'of', 'with', 'who', 'is']);
 
 export function intentOf(request: string): Intent {
@@ -28,7 +33,8 @@ export function intentOf(request: string): Intent {
     return words.length > 0 ? { kind: 'contacts', query: words.join(' ') } : { kind: 'contacts' };
   }
   if (TIME.test(request)) return { kind: 'time' };
-  if (GREETING.test(request)) return { kind: 'greeting' };
+  if (GREETING.test(request) || CAPABILITIES.test(request) || request === GREETING_INSTRUCTION) return { kind: 'greeting' };
+  if (WEATHER.test(request)) return { kind: 'weather' };
   return { kind: 'question', query: request };
 }
 
@@ -61,7 +67,9 @@ export function decide(view: PromptView, tools: ReadonlySet<string>, schemas: Re
       if (tools.has('current_time')) return tool('current_time', {});
       break;
     case 'greeting':
-      return text('Hello! I can do arithmetic, look up contacts, search the help centre, or find you a human colleague.');
+      return text(`Hello! ${CAN_DO}`);
+    case 'weather':
+      return text(`I cannot check the weather: I have no weather service to ask. ${CAN_DO}`);
     case 'question':
       if (tools.has('knowledge_search')) return tool('knowledge_search', { query: intent.query });
       break;
@@ -85,6 +93,7 @@ function planFor(intent: Intent): string {
     contacts: '1. Look the people up with the contacts tool.\n2. List what I found.',
     time: '1. Ask current_time for the date and time.\n2. Tell the user.',
     greeting: '1. Greet the user and say what I can do.',
+    weather: '1. Say honestly that I cannot check the weather.\n2. Say what I can do instead.',
     question: '1. Search the knowledge base for the question.\n2. Answer from the passages found and cite their titles.',
   };
   return `Plan:\n${steps[intent.kind]}`;

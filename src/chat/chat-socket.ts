@@ -1,0 +1,77 @@
+import type { WebSocket } from 'ws';
+import type { LogFollower } from '../event-log/log-follower';
+import type { ChatServerFrame } from './chat.protocol';
+
+/**
+ * One client socket of a chat. Its frames are handled one at a time, in the order they came (a `cancel`
+ * right after its `client` finds the message queued), and frames leave in the order they were queued, so
+ * replies keep that order and `seq` never goes backwards: a reply that needs a database read
+ * (`chat_history`) holds back the event frames queued after it, which lets its rows end exactly at its `seq`.
+ */
+export class ChatSocket {
+  /** The seq of the last logged event this socket was sent, or that it joined the log after. */
+  private position = 0;
+  private inbox: Promise<void> = Promise.resolve();
+  /** Set while a reply waits for a read: what is queued after it waits too. */
+  private outbox: Promise<void> | null = null;
+  follower: Promise<LogFollower | null> = Promise.resolve(null);
+
+  constructor(
+    readonly chatId: string,
+    readonly userId: string,
+    private readonly client: WebSocket,
+    private readonly failed: (error: unknown) => void,
+  ) {}
+
+  /** Handles a client frame once the ones before it are handled. */
+  inOrder(handle: () => void | Promise<void>): Promise<void> {
+    this.inbox = this.inbox.then(handle).catch(this.failed);
+    return this.inbox;
+  }
+
+  /** The frames of the logged event `seq`. */
+  event(seq: number, frames: ChatServerFrame[]): void {
+    this.send(() => {
+      this.position = seq;
+      for (const frame of frames) this.write(frame);
+    });
+  }
+
+  /** The follower starts after `seq`: the socket has reached it without being sent anything. */
+  joined(seq: number): void {
+    this.send(() => {
+      this.position = Math.max(this.position, seq);
+    });
+  }
+
+  /** A frame that is not in the log, built with the position reached once everything queued before it has left. */
+  reply(build: (seq: number) => ChatServerFrame | Promise<ChatServerFrame>): void {
+    this.send(async () => this.write(await build(this.position)));
+  }
+
+  /** Runs `work` now when nothing waits before it (the per-token path: no promise), else after what waits. */
+  private send(work: () => void | Promise<void>): void {
+    if (this.outbox) {
+      this.settle(this.outbox.then(work));
+      return;
+    }
+    try {
+      const pending = work();
+      if (pending) this.settle(pending);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private settle(work: Promise<void>): void {
+    const next = work.catch(this.failed);
+    this.outbox = next;
+    void next.then(() => {
+      if (this.outbox === next) this.outbox = null;
+    });
+  }
+
+  private write(frame: ChatServerFrame): void {
+    if (this.client.readyState === this.client.OPEN) this.client.send(JSON.stringify(frame));
+  }
+}
