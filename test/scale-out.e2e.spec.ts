@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { untilEnd, type Frame } from './support/chat-client';
 import { postgres, type TestDatabase } from './support/databases';
 import { OpenAiCompatibleServer } from './support/openai-compatible-server';
+import { platformTurn, textOf } from './support/platform-client';
 import { redisUrl } from './support/redis';
 import { ServerProcess } from './support/server-process';
 import { signToken, TEST_SECRET } from './support/tokens';
@@ -114,6 +115,28 @@ describe.skipIf(!postgres.available)('two instances on PostgreSQL and Redis', ()
     expect(await onB.next()).toMatchObject({ type: 'agent_error', message_id: 'never-sent' });
     onA.close();
     onB.close();
+  });
+
+  it("the platform's client: '@cancel:' sent to B stops the turn running on A, and a repeated mid on B gets A's answer", async () => {
+    const convo = chatId('platform');
+    const token = signToken('alice');
+    const object = (prompt: string, extra: Record<string, unknown> = {}) => ({ agentId: 'assistant', convoId: convo, bucket: '(default)', prompt, ...extra });
+    model.enqueue({ kind: 'delay', ms: 4000, then: { kind: 'text', chunks: ['too late'] } });
+    const running = platformTurn(`${urls[0]}/interact`, token, object('take your time'));
+    while (model.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const cancel = await platformTurn(`${urls[1]}/interact`, token, object('@cancel:left the page'));
+    expect(cancel).toMatchObject({ code: 1000, frames: [] });
+    const cancelled = await running;
+    expect(cancelled.code).toBe(1000);
+    expect(cancelled.frames.at(-1)).toMatchObject({ type: 'turn_end', status: 'cancelled' });
+    await model.waitForAbort();
+
+    model.enqueue({ kind: 'text', chunks: ['Answered ', 'once.'] });
+    const first = await platformTurn(`${urls[0]}/interact`, token, object('once please', { actionMetadata: { mid: 'mid-x' } }));
+    const repeat = await platformTurn(`${urls[1]}/interact`, token, object('once please', { actionMetadata: { mid: 'mid-x' } }));
+    expect(textOf(first.frames)).toBe('Answered once.');
+    expect(textOf(repeat.frames)).toBe('Answered once.');
+    expect(repeat.code).toBe(1000);
   });
 
   it('an operator reply POSTed to B reaches the /interact client on A', async () => {

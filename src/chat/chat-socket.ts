@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { LogFollower } from '../event-log/log-follower';
+import { OrderedOutbox } from '../ws/ordered-outbox';
 import type { ChatServerFrame } from './chat.protocol';
 
 /**
@@ -12,8 +13,7 @@ export class ChatSocket {
   /** The seq of the last logged event this socket was sent, or that it joined the log after. */
   private position = 0;
   private inbox: Promise<void> = Promise.resolve();
-  /** Set while a reply waits for a read: what is queued after it waits too. */
-  private outbox: Promise<void> | null = null;
+  private readonly outbox: OrderedOutbox;
   follower: Promise<LogFollower | null> = Promise.resolve(null);
 
   constructor(
@@ -21,7 +21,9 @@ export class ChatSocket {
     readonly userId: string,
     private readonly client: WebSocket,
     private readonly failed: (error: unknown) => void,
-  ) {}
+  ) {
+    this.outbox = new OrderedOutbox(failed);
+  }
 
   /** Handles a client frame once the ones before it are handled. */
   inOrder(handle: () => void | Promise<void>): Promise<void> {
@@ -49,26 +51,8 @@ export class ChatSocket {
     this.send(async () => this.write(await build(this.position)));
   }
 
-  /** Runs `work` now when nothing waits before it (the per-token path: no promise), else after what waits. */
   private send(work: () => void | Promise<void>): void {
-    if (this.outbox) {
-      this.settle(this.outbox.then(work));
-      return;
-    }
-    try {
-      const pending = work();
-      if (pending) this.settle(pending);
-    } catch (error) {
-      this.failed(error);
-    }
-  }
-
-  private settle(work: Promise<void>): void {
-    const next = work.catch(this.failed);
-    this.outbox = next;
-    void next.then(() => {
-      if (this.outbox === next) this.outbox = null;
-    });
+    this.outbox.run(work);
   }
 
   private write(frame: ChatServerFrame): void {

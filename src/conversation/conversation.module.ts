@@ -4,10 +4,11 @@ import { HistoryModule } from '../history/history.module';
 import { ConversationTranscript } from './conversation-transcript';
 import { ConversationService } from './conversation.service';
 import { RunReplay } from './run-replay';
+import { TurnExecutor } from './turn-executor';
 
 @Module({
   imports: [HistoryModule, EventLogModule],
-  providers: [ConversationService, ConversationTranscript, RunReplay],
+  providers: [ConversationService, ConversationTranscript, RunReplay, TurnExecutor],
   exports: [ConversationService, ConversationTranscript, RunReplay],
 })
 export class ConversationModule {}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AgentRunner } from '../agent/engine/agent-runner';
 import type { RunEvent } from '../agent/run-events';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -12,9 +11,10 @@ import { RunRecovery } from '../event-log/run-recovery';
 import { MESSAGE_END_TYPES } from '../history/chat-log';
 import { ConversationRepository } from '../history/conversation.repository';
 import { HistoryRepository } from '../history/history.repository';
-import { ConversationLane, type ActiveTurn } from './conversation-lane';
+import { ConversationLane } from './conversation-lane';
+import { TurnExecutor } from './turn-executor';
 import { ConversationTranscript } from './conversation-transcript';
-import { logEntry, runEventEntry } from './turn-entries';
+import { logEntry } from './turn-entries';
 
 export interface TurnRequest extends Omit<QueuedTurn, 'runId'> {
   /** Given by a caller that must recognise the run's events before `submit` returns; generated otherwise. */
@@ -45,7 +45,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   private stopping = false;
 
   constructor(
-    private readonly runner: AgentRunner,
+    private readonly turns: TurnExecutor,
     private readonly log: EventLog,
     private readonly transcript: ConversationTranscript,
     private readonly conversations: ConversationRepository,
@@ -102,13 +102,9 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     return submitted;
   }
 
-  /**
-   * Answers a turn without the log: nothing is stored and nobody else sees it (interact's
-   * disableRecordHistory). It does not wait for the chat's lane, as it changes nothing there.
-   */
-  async *unrecorded(chatId: string, request: Omit<QueuedTurn, 'runId' | 'meta'>, signal: AbortSignal): AsyncGenerator<RunEvent> {
-    const history = request.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, ''));
-    yield* this.runner.run({ chatId, runId: randomUUID(), agentId: request.agentId, input: request.content, greeting: request.greeting, history, signal });
+  /** A turn answered without the log, for one client alone (see TurnExecutor.unrecorded). */
+  unrecorded(chatId: string, request: Omit<QueuedTurn, 'runId' | 'meta'>, signal: AbortSignal): AsyncGenerator<RunEvent> {
+    return this.turns.unrecorded(chatId, request, signal);
   }
 
   /** Stops whatever turn the chat is running now, from any instance (interact's `@cancel:`); false when none ran. */
@@ -200,7 +196,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     try {
       let turn = first ?? (await this.queue.shift(lane.chatId));
       while (turn && !lane.writer.signal.aborted) {
-        await this.execute(lane, turn);
+        await this.turns.execute(lane, turn);
         if (this.stopping) await this.cancelQueuedOnShutdown(lane);
         turn = this.stopping ? null : await this.queue.shift(lane.chatId);
       }
@@ -208,47 +204,6 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
       this.warn(lane.chatId, error);
     } finally {
       await lane.writer.close().catch((error: unknown) => this.warn(lane.chatId, error));
-    }
-  }
-
-  private async execute(lane: ConversationLane, turn: QueuedTurn): Promise<void> {
-    const { writer, chatId } = lane;
-    const active: ActiveTurn = { ...turn, controller: new AbortController() };
-    lane.active = active;
-    try {
-      const held = (await this.conversations.status(chatId)) === 'handoff';
-      const { messageId, content, meta } = turn;
-      const message = logEntry(turn.runId, { type: 'user.message', payload: meta ? { messageId, content, meta } : { messageId, content } });
-      if (held) {
-        // A greeting is the agent's to give: with an operator in charge there is nothing to store.
-        const entries = turn.greeting ? [] : [message];
-        await writer.append([...entries, logEntry(turn.runId, { type: 'turn.held', payload: { messageId } })]);
-        return;
-      }
-      // A greeting has no user message: its run's start marks the turn as running instead.
-      if (!turn.greeting) await writer.append([message], `turn:${turn.runId}`);
-      const history = turn.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId));
-      const signal = AbortSignal.any([active.controller.signal, writer.signal]);
-      const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: content, greeting: turn.greeting, history, signal });
-      for await (const event of run) {
-        const entry = runEventEntry(event, messageId);
-        if (event.type === 'run.started' && turn.greeting) await writer.append([entry], `turn:${turn.runId}`);
-        // Deltas and start markers carry nothing a finished turn needs: sent now, stored with the next batch.
-        else if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
-        else await writer.append([entry], event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled' ? null : undefined);
-        if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
-          await writer.append([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
-        }
-      }
-    } catch (error) {
-      // Storage failed or the lease was lost: stop the run; if the log can still be written, say how it ended.
-      active.controller.abort('storage failed');
-      this.logger.error(`chat ${chatId} message ${turn.messageId} could not be stored`, error instanceof Error ? error.stack : String(error));
-      const failure = { code: ChatErrorCode.StorageFailed, message: 'The message could not be stored; please try again' };
-      const failed = logEntry(turn.runId, { type: 'run.failed', payload: { error: failure, messageId: turn.messageId } });
-      await writer.append([failed], null).catch(() => undefined);
-    } finally {
-      lane.active = null;
     }
   }
 

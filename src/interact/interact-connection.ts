@@ -7,6 +7,7 @@ import type { RunReplay } from '../conversation/run-replay';
 import { runEventEntry } from '../conversation/turn-entries';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
 import { MESSAGE_END_TYPES, type LogEvent } from '../history/chat-log';
+import { OrderedOutbox } from '../ws/ordered-outbox';
 import type { InteractObject } from './interact-object';
 import { errorEvent, isEndMetadata, TurnTranslation, type InteractEvent } from './interact.protocol';
 import type { InteractService } from './interact.service';
@@ -44,8 +45,7 @@ export class InteractConnection {
   private readonly convos = new Map<string, Promise<LogFollower | null>>();
   /** Prompts are handled one after another, so a connection's turns start in the order it sent them. */
   private prompts: Promise<void> = Promise.resolve();
-  /** Sends wait here while an earlier event waits for its turns to be read, so order is kept. */
-  private outbox: Promise<void> | null = null;
+  private readonly outbox: OrderedOutbox;
   /** Runs whose end this connection waits for; `anyTurn`: a resume waits for the first end it is shown. */
   private readonly awaited = new Set<string>();
   private anyTurn = false;
@@ -57,7 +57,9 @@ export class InteractConnection {
     readonly user: AuthUser,
     private readonly options: InteractOptions,
     private readonly peer: InteractPeer,
-  ) {}
+  ) {
+    this.outbox = new OrderedOutbox((error) => services.logger.error('an interact event could not be sent', String(error)));
+  }
 
   /** A reconnect that named the conversation and the last seq it saw: the rest follows. */
   resume(convoId: string, after: number): void {
@@ -193,23 +195,16 @@ export class InteractConnection {
 
   /** Sends in order; a turn's closing metadata first gets the conversation as it now stands. */
   private emit(convoId: string | undefined, events: InteractEvent[]): void {
-    const reads = events.some((event) => isEndMetadata(event) && event.metadata.turns === undefined);
-    if (!reads && !this.outbox) {
-      events.forEach((event) => this.peer.send(event));
+    const reads = convoId !== undefined && events.some((event) => isEndMetadata(event) && event.metadata.turns === undefined);
+    if (!reads) {
+      this.outbox.run(() => events.forEach((event) => this.peer.send(event)));
       return;
     }
-    const sending = (this.outbox ?? Promise.resolve()).then(async () => {
+    this.outbox.run(async () => {
       for (const event of events) {
-        if (isEndMetadata(event) && event.metadata.turns === undefined && convoId !== undefined) {
-          event.metadata.turns = await this.services.interact.turns(convoId, event.seq);
-        }
+        if (isEndMetadata(event) && event.metadata.turns === undefined) event.metadata.turns = await this.services.interact.turns(convoId, event.seq);
         this.peer.send(event);
       }
-    });
-    const next = sending.catch((error: unknown) => this.services.logger.error(`convo ${convoId}: a turn's end could not be read`, String(error)));
-    this.outbox = next;
-    void next.then(() => {
-      if (this.outbox === next) this.outbox = null;
     });
   }
 
@@ -225,8 +220,6 @@ export class InteractConnection {
   /** One-turn connections close once nothing they asked for is outstanding, after their last event. */
   private closeIfDone(): void {
     if (this.options.keepOpen || this.handling > 0 || this.awaited.size > 0 || this.anyTurn) return;
-    const close = () => this.peer.close(1000, 'turn complete');
-    if (this.outbox) void this.outbox.then(close);
-    else close();
+    this.outbox.run(() => this.peer.close(1000, 'turn complete'));
   }
 }

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AgentRunner } from '../agent/engine/agent-runner';
+import type { RunEvent } from '../agent/run-events';
+import { ChatErrorCode } from '../chat/chat.error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { QueuedTurn } from '../coordination/coordination';
+import { ConversationRepository } from '../history/conversation.repository';
+import type { ActiveTurn, ConversationLane } from './conversation-lane';
+import { ConversationTranscript } from './conversation-transcript';
+import { logEntry, runEventEntry } from './turn-entries';
+
+/** Runs one turn on a lane's writer: the user message, the agent's run, every event into the log. */
+@Injectable()
+export class TurnExecutor {
+  private readonly logger = new Logger('TurnExecutor');
+
+  constructor(
+    private readonly runner: AgentRunner,
+    private readonly transcript: ConversationTranscript,
+    private readonly conversations: ConversationRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(lane: ConversationLane, turn: QueuedTurn): Promise<void> {
+    const { writer, chatId } = lane;
+    const active: ActiveTurn = { ...turn, controller: new AbortController() };
+    lane.active = active;
+    try {
+      const held = (await this.conversations.status(chatId)) === 'handoff';
+      const { messageId, content, meta } = turn;
+      const message = logEntry(turn.runId, { type: 'user.message', payload: meta ? { messageId, content, meta } : { messageId, content } });
+      if (held) {
+        // A greeting is the agent's to give: with an operator in charge there is nothing to store.
+        const entries = turn.greeting ? [] : [message];
+        await writer.append([...entries, logEntry(turn.runId, { type: 'turn.held', payload: { messageId } })]);
+        return;
+      }
+      // A greeting has no user message: its run's start marks the turn as running instead.
+      if (!turn.greeting) await writer.append([message], `turn:${turn.runId}`);
+      const history = turn.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId));
+      const signal = AbortSignal.any([active.controller.signal, writer.signal]);
+      const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: content, greeting: turn.greeting, history, signal });
+      for await (const event of run) {
+        const entry = runEventEntry(event, messageId);
+        if (event.type === 'run.started' && turn.greeting) await writer.append([entry], `turn:${turn.runId}`);
+        // Deltas and start markers carry nothing a finished turn needs: sent now, stored with the next batch.
+        else if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
+        else await writer.append([entry], event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled' ? null : undefined);
+        if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
+          await writer.append([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
+        }
+      }
+    } catch (error) {
+      // Storage failed or the lease was lost: stop the run; if the log can still be written, say how it ended.
+      active.controller.abort('storage failed');
+      this.logger.error(`chat ${chatId} message ${turn.messageId} could not be stored`, error instanceof Error ? error.stack : String(error));
+      const failure = { code: ChatErrorCode.StorageFailed, message: 'The message could not be stored; please try again' };
+      const failed = logEntry(turn.runId, { type: 'run.failed', payload: { error: failure, messageId: turn.messageId } });
+      await writer.append([failed], null).catch(() => undefined);
+    } finally {
+      lane.active = null;
+    }
+  }
+
+  /**
+   * Answers a turn without the log: nothing is stored and nobody else sees it (interact's
+   * disableRecordHistory). It does not wait for the chat's lane, as it changes nothing there.
+   */
+  async *unrecorded(chatId: string, request: Omit<QueuedTurn, 'runId' | 'meta'>, signal: AbortSignal): AsyncGenerator<RunEvent> {
+    const history = request.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, ''));
+    yield* this.runner.run({ chatId, runId: randomUUID(), agentId: request.agentId, input: request.content, greeting: request.greeting, history, signal });
+  }
+}
