@@ -7,10 +7,14 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { ExtensionsModule } from './extensions.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { InteractModule } from './interact/interact.module';
 import { InteractiveModule } from './interactive/interactive.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { TracingModule } from './tracing/tracing.module';
 import { LegacyPorts } from './ws/legacy-ports';
 
 @Module({})
@@ -20,16 +24,20 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot(config),
+        TracingModule,
         DatabaseModule.forRoot(config),
         CoordinationModule.forRoot(config),
         AuthModule,
         HealthModule,
         HistoryModule,
-        AgentModule.forRoot(),
+        AgentModule.forRoot({ demoContent: config.demoContent }),
         ChatModule,
         AgentRunModule,
         InteractModule,
         InteractiveModule.forRoot(config),
+        ...(config.demoContent ? [DemoModule] : []),
+        ExtensionsModule,
       ],
       providers: [LegacyPorts],
     };

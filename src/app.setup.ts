@@ -3,8 +3,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { TokenVerifier } from './auth/token-verifier';
 import type { AppConfig } from './config/app-config';
+import { corsOptions } from './common/cors-options';
+import { DrainState } from './common/drain-state';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createRequestLogger } from './logging/request-logger';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { GatewayWsAdapter } from './ws/gateway-ws.adapter';
 import { LegacyPorts } from './ws/legacy-ports';
 import { WsHandshake } from './ws/ws-handshake';
@@ -13,15 +16,20 @@ import { WsHandshake } from './ws/ws-handshake';
 export function configureApp(app: INestApplication, config: AppConfig, logger: Logger): GatewayWsAdapter {
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(createRequestLogger(logger));
+  const cors = corsOptions(config.cors);
+  if (cors) app.enableCors(cors);
   // Unknown fields are dropped, not refused: clients of the original (pydantic) servers send extras.
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
-  app.useGlobalFilters(new HttpErrorFilter());
+  const metrics = app.get(GatewayMetrics);
+  app.useGlobalFilters(new HttpErrorFilter(metrics));
   const adapter = new GatewayWsAdapter(app, {
     handshake: new WsHandshake(app.get(TokenVerifier), config.ws.allowedOrigins),
     maxPayloadBytes: config.ws.maxPayloadBytes,
     heartbeatIntervalMs: config.ws.heartbeatIntervalMs,
     closeGraceMs: shutdownTiming(config).closeGraceMs,
     logger: logger.child({ context: 'WebSocket' }),
+    metrics,
+    drainState: app.get(DrainState),
   });
   app.useWebSocketAdapter(adapter);
   const document = SwaggerModule.createDocument(

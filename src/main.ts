@@ -9,14 +9,17 @@ import { configureApp, shutdownTiming, startListening } from './app.setup';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { createLogger } from './logging/logger';
 import { PinoNestLogger } from './logging/pino-nest-logger';
+import { startupHint } from './startup/startup-failure';
+import { StartupLogger } from './startup/startup-logger';
 
 async function bootstrap(config: AppConfig, logger: Logger): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: new PinoNestLogger(logger),
+    logger: new StartupLogger(new PinoNestLogger(logger), logger.isLevelEnabled('debug')),
     abortOnError: false,
   });
   const adapter = configureApp(app, config, logger);
   const legacy = await startListening(app, config, adapter);
+  app.useLogger(new PinoNestLogger(logger));
   if (legacy.length > 0) logger.info({ ports: legacy }, 'Also listening on the legacy ports');
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info({ url: `http://${config.http.host}:${port}`, port, database: config.database.type }, 'Agent Gateway is listening');
@@ -56,7 +59,10 @@ function start(): void {
   }
   const logger = createLogger(config.log.level);
   bootstrap(config, logger).catch((error: unknown) => {
-    logger.fatal({ err: error }, `Could not start: ${error instanceof Error ? error.message : String(error)}`);
+    // A failure with a known remedy is one line naming the setting; the stack only helps when debugging.
+    const hint = startupHint(error, config);
+    if (hint && !logger.isLevelEnabled('debug')) logger.fatal(`Could not start: ${hint}`);
+    else logger.fatal({ err: error, hint }, `Could not start: ${hint ?? (error instanceof Error ? error.message : String(error))}`);
     process.exit(1);
   });
 }

@@ -66,6 +66,10 @@ describe('draining on SIGTERM, as a deployment restarts the process', () => {
     expect(refusal.body).toMatchObject({ statusCode: 503, code: 'server.draining', requestId: expect.any(String) as string });
     expect(refusal.headers['retry-after']).toBe('1');
     expect((await fetch(`${http}/health`)).status).toBe(200);
+    const ready = await fetch(`${http}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'error', error: { server: { status: 'down', message: 'Draining for shutdown' } } });
+    expect((await fetch(`${http}/health/live`)).status).toBe(200);
 
     // The running turn ends normally: ConversationService.beforeApplicationShutdown waits for it.
     const frames = await untilEnd(socket, 'slow');

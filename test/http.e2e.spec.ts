@@ -74,6 +74,8 @@ describe('HTTP surface', () => {
       'get /auth/me',
       'get /conversations',
       'get /health',
+      'get /health/live',
+      'get /health/ready',
       'get /history/{chat_id}',
       'post /agent/run',
       'post /conversations/{id}/messages',

@@ -1,43 +1,37 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ActionChooser } from './actions/action-chooser';
-import type { AgentDefinition } from './agent-definition';
-import { AgentRegistry } from './agent.registry';
-import { assistantAgent, plannerAgent } from './agents/assistant.agent';
+import { AgentRegistry, BUILT_IN_AGENTS } from './agent.registry';
+import { builtInAgents } from './agents/assistant.agent';
 import { AgentRunner } from './engine/agent-runner';
 import { ModelProvider } from './models/model-provider';
-import { AGENT_TOOLS, type AgentTool } from './tools/agent-tool';
 import { CalculatorTool } from './tools/calculator/calculator.tool';
-import { ContactsRepository } from './tools/contacts/contacts.repository';
-import { ContactsTool } from './tools/contacts/contacts.tool';
 import { RequestHandoffTool } from './tools/handoff/request-handoff.tool';
-import { KnowledgeSearchTool } from './tools/knowledge/knowledge-search.tool';
-import { KnowledgeRepository } from './tools/knowledge/knowledge.repository';
 import { CurrentTimeTool } from './tools/time/current-time.tool';
 
-const TOOL_CLASSES = [CalculatorTool, ContactsTool, KnowledgeSearchTool, CurrentTimeTool, RequestHandoffTool];
-
 export interface AgentModuleOptions {
-  /** Agents hosted besides the built-in `assistant` and `planner`. */
-  agents?: AgentDefinition[];
+  /** The demo tools (contacts, knowledge_search) are registered by DemoModule; the assistant offers them when it is on. */
+  demoContent: boolean;
 }
 
+/**
+ * The engine and our agents and tools. Other agents and tools are `@Agent()` / `@Tool()` providers of
+ * any module (docs/agents.md, docs/tools.md), which the registry finds at start-up.
+ */
 @Module({})
 export class AgentModule {
-  static forRoot(options: AgentModuleOptions = {}): DynamicModule {
+  static forRoot(options: AgentModuleOptions): DynamicModule {
     return {
       module: AgentModule,
       // One engine for every protocol module, so it is registered once, app-wide.
       global: true,
+      imports: [DiscoveryModule],
       providers: [
-        ContactsRepository,
-        KnowledgeRepository,
-        ...TOOL_CLASSES,
-        { provide: AGENT_TOOLS, inject: TOOL_CLASSES, useFactory: (...tools: AgentTool[]) => tools },
-        {
-          provide: AgentRegistry,
-          inject: [AGENT_TOOLS],
-          useFactory: (tools: AgentTool[]) => new AgentRegistry([assistantAgent, plannerAgent, ...(options.agents ?? [])], tools),
-        },
+        CalculatorTool,
+        CurrentTimeTool,
+        RequestHandoffTool,
+        { provide: BUILT_IN_AGENTS, useValue: builtInAgents(options.demoContent) },
+        AgentRegistry,
         ModelProvider,
         AgentRunner,
         ActionChooser,

@@ -1,17 +1,40 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { isAgent, isTool } from './agent.decorators';
 import { AgentError, AgentErrorCode } from './agent.error';
 import type { AgentDefinition } from './agent-definition';
 import type { AgentTool } from './tools/agent-tool';
 
 export const DEFAULT_AGENT_ID = 'assistant';
 
-/** The agents this server hosts, checked once at start-up: every tool an agent names must exist. */
-export class AgentRegistry {
+/** The agents defined in code by this server (`assistant`, `planner`); the rest are `@Agent()` providers. */
+export const BUILT_IN_AGENTS = Symbol('BUILT_IN_AGENTS');
+
+/**
+ * The agents this server hosts and the tools they may call: ours, and every `@Agent()` and `@Tool()`
+ * provider of any module, found once all providers exist. Checked at start-up: every tool an agent names
+ * must exist.
+ */
+@Injectable()
+export class AgentRegistry implements OnModuleInit {
   private readonly agents = new Map<string, AgentDefinition>();
   private readonly tools = new Map<string, AgentTool>();
 
-  constructor(agents: AgentDefinition[], tools: AgentTool[]) {
-    for (const tool of tools) this.tools.set(tool.name, tool);
-    for (const agent of agents) this.register(agent);
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(BUILT_IN_AGENTS) private readonly builtIn: AgentDefinition[],
+  ) {}
+
+  onModuleInit(): void {
+    const found = this.discovery.getProviders().filter((wrapper) => wrapper.metatype && (isTool(wrapper.metatype) || isAgent(wrapper.metatype)));
+    for (const wrapper of found) {
+      // A request-scoped or transient provider has no one instance to call from a run.
+      if (!wrapper.isDependencyTreeStatic() || !wrapper.instance) throw new Error(`${wrapper.name} must be a singleton provider to be a tool or an agent`);
+    }
+    for (const wrapper of found.filter((wrapper) => isTool(wrapper.metatype!))) this.addTool(wrapper.instance as AgentTool);
+    for (const agent of [...this.builtIn, ...found.filter((wrapper) => isAgent(wrapper.metatype!)).map((wrapper) => wrapper.instance as AgentDefinition)]) {
+      this.register(agent);
+    }
     if (!this.agents.has(DEFAULT_AGENT_ID)) throw new Error(`The default agent "${DEFAULT_AGENT_ID}" is not registered`);
   }
 
@@ -40,5 +63,10 @@ export class AgentRegistry {
 
   toolsOf(agent: AgentDefinition): AgentTool[] {
     return agent.tools.map((name) => this.tools.get(name)!);
+  }
+
+  private addTool(tool: AgentTool): void {
+    if (this.tools.has(tool.name)) throw new Error(`Two tools are named "${tool.name}"`);
+    this.tools.set(tool.name, tool);
   }
 }

@@ -22,7 +22,7 @@ export class AgentRunService {
     this.assertAgent(dto.agent);
     const chatId = dto.chat_id ?? `rest-${randomUUID()}`;
     const steps: AgentStep[] = [];
-    for await (const event of this.runner.run({ chatId, input: dto.task, agentId: dto.agent, signal })) {
+    for await (const event of this.runner.run({ chatId, input: dto.task, agentId: dto.agent, signal, protocol: 'rest' })) {
       if (event.type === 'step.finished') steps.push({ step_type: event.stepType, content: event.content });
       else if (event.type === 'run.failed') throw toAgentError(event.error);
     }

@@ -91,7 +91,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     }
     try {
       if (frame.type === 'cancel') await this.conversations.cancel(socket.chatId, frame.message_id);
-      else await this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message });
+      else await this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message, protocol: 'chat' });
     } catch (error) {
       if (!(error instanceof CodedError)) this.fail(socket.chatId, frame.type, error);
       const message = error instanceof CodedError ? error.message : 'The message could not be handled; please try again';

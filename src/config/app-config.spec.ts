@@ -39,6 +39,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ ALLOWED_ORIGINS: 'https://ok.example,not an origin' })[0]).toMatch(/^ALLOWED_ORIGINS must list origins/);
   });
 
+  it('turns the demo content on outside production, off in production, and as DEMO_CONTENT says', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({}).demoContent).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).demoContent).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).demoContent).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO_CONTENT: 'on', ...secret }).demoContent).toBe(true);
+    expect(loadConfig({ DEMO_CONTENT: 'off' }).demoContent).toBe(false);
+    expect(() => loadConfig({ DEMO_CONTENT: 'yes' })).toThrow('DEMO_CONTENT must be on or off (got "yes")');
+  });
+
   it('reports every bad variable at once', () => {
     expect(problemsOf({ PORT: 'x', WS_MAX_PAYLOAD_BYTES: '1' })).toHaveLength(2);
   });
@@ -50,6 +60,16 @@ describe('loadConfig', () => {
 
   it('refuses a shared secret and an identity provider together', () => {
     expect(problemsOf({ JWT_SECRET: 'x'.repeat(32), JWKS_URI: 'https://idp.example/jwks' })[0]).toMatch(/exclusive/);
+  });
+
+  it('takes CORS origins: none by default, a list, or * alone', () => {
+    expect(loadConfig({}).cors).toBeNull();
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).cors).toEqual({
+      origins: ['https://app.example.com', 'http://localhost:3000'],
+    });
+    expect(loadConfig({ CORS_ORIGINS: '*' }).cors).toEqual({ origins: '*' });
+    expect(problemsOf({ CORS_ORIGINS: 'app.example.com' })[0]).toMatch(/^CORS_ORIGINS must list origins/);
+    expect(problemsOf({ CORS_ORIGINS: '*, https://app.example.com' })).toEqual(['CORS_ORIGINS is either * (any origin) or a list of origins, not both']);
   });
 
   it('takes JWKS settings, algorithm and origin lists', () => {
@@ -69,6 +89,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '', JWT_SECRET: '' }).database.type).toBe('sqlite');
   });
 
+  it('traces only with an OTLP endpoint, sending to {endpoint}/v1/traces unless the traces endpoint is given', () => {
+    expect(loadConfig({}).tracing).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      serviceName: 'agent-gateway',
+    });
+    const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp', OTEL_SERVICE_NAME: 'agw-eu' };
+    expect(loadConfig(both).tracing).toEqual({ tracesUrl: 'https://traces.example/otlp', serviceName: 'agw-eu' });
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318 (got "collector:4318")',
+    ]);
+  });
+
   it('defaults to the built-in model and validates provider settings', () => {
     expect(loadConfig({}).model).toEqual({ provider: 'builtin', maxRetries: 2 });
     expect(loadConfig({ MODEL_PROVIDER: 'openai', MODEL_API_KEY: 'k' }).model).toMatchObject({ provider: 'openai', name: 'gpt-4o-mini' });
@@ -79,5 +112,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ MODEL_PROVIDER: 'openai-compatible' })[0]).toMatch(/needs MODEL_BASE_URL/);
     expect(problemsOf({ MODEL_PROVIDER: 'anthropic' })[0]).toBe('MODEL_PROVIDER=anthropic needs MODEL_API_KEY');
     expect(problemsOf({ RUN_TIMEOUT_MS: '10' })[0]).toBe('RUN_TIMEOUT_MS must be an integer from 1000 to 3600000 (got "10")');
+  });
+
+  it('serves metrics on PORT by default; takes a token, a port of their own, or none at all', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: null, port: null });
+    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(16), METRICS_PORT: '9464' }).metrics).toEqual({ token: 'm'.repeat(16), port: 9464 });
+    expect(loadConfig({ METRICS_ENABLED: 'false', METRICS_PORT: '9464' }).metrics).toBeNull();
+    expect(loadConfig({ METRICS_ENABLED: ' TRUE ' }).metrics).not.toBeNull();
+    expect(problemsOf({ METRICS_ENABLED: 'maybe' })).toEqual(['METRICS_ENABLED must be true or false (got "maybe")']);
+    // The token is a credential: never echoed back.
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN must be at least 16 characters long']);
+    expect(problemsOf({ METRICS_PORT: '8000' })).toEqual(['METRICS_PORT must differ from PORT and the legacy ports: it serves /metrics alone (got "8000")']);
+    expect(problemsOf({ METRICS_PORT: '8765', CHAT_WS_PORT: '8765' })[0]).toMatch(/^METRICS_PORT must differ/);
   });
 });

@@ -40,8 +40,12 @@ export interface AppConfig {
   coordination: { lockTtlMs: number };
   auth: AuthConfig;
   ws: { maxPayloadBytes: number; heartbeatIntervalMs: number; allowedOrigins: string[] | null };
+  /** null: no CORS headers, so browsers only let same-origin pages read REST responses. */
+  cors: { origins: string[] | '*' } | null;
   model: ModelConfig;
   run: { timeoutMs: number };
+  /** Null: no spans are exported (the OpenTelemetry API's no-op tracer, unless the process registered its own). */
+  tracing: { tracesUrl: string; serviceName: string } | null;
   chat: {
     /** What a `client` message does while the chat already runs one. */
     busyPolicy: Environment['CHAT_BUSY_POLICY'];
@@ -53,6 +57,10 @@ export interface AppConfig {
   interact: { buckets: string[]; operatorRole: string; debugRole: string };
   interactive: { basePath: string; inputTimeoutMs: number };
   log: { level: Environment['LOG_LEVEL'] };
+  /** Null: no /metrics. `port` null: served on PORT (and the legacy ports); `token` null: no token asked. */
+  metrics: { token: string | null; port: number | null } | null;
+  /** The demo tools (contacts, knowledge_search), their data and the demo interactive routes (/testing/*). */
+  demoContent: boolean;
 }
 
 export class ConfigError extends Error {
@@ -63,7 +71,7 @@ export class ConfigError extends Error {
 }
 
 // Values never echoed back in an error message: they may hold credentials.
-const SENSITIVE = /SECRET|DATABASE_URL|REDIS_URL|KEY/;
+const SENSITIVE = /SECRET|DATABASE_URL|REDIS_URL|KEY|TOKEN/;
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -89,12 +97,17 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
       allowedOrigins: env.ALLOWED_ORIGINS && env.ALLOWED_ORIGINS.length > 0 ? env.ALLOWED_ORIGINS : null,
     },
+    cors: env.CORS_ORIGINS && env.CORS_ORIGINS.length > 0 ? { origins: env.CORS_ORIGINS.includes('*') ? '*' : env.CORS_ORIGINS } : null,
     model: modelConfig(env),
     run: { timeoutMs: env.RUN_TIMEOUT_MS },
+    tracing: tracingConfig(env),
     chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
     interact: { buckets: env.INTERACT_BUCKETS, operatorRole: env.OPERATOR_ROLE, debugRole: env.DEBUG_ROLE },
     interactive: { basePath: env.INTERACTIVE_BASE_PATH, inputTimeoutMs: env.INTERACTIVE_INPUT_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL },
+    metrics: env.METRICS_ENABLED ? { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null } : null,
+    // Demo data has no place in production unless asked for; elsewhere it is what makes the server useful at once.
+    demoContent: (env.DEMO_CONTENT ?? (env.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
   };
 }
 
@@ -118,6 +131,12 @@ function crossFieldProblems(env: Environment): string[] {
   if ((env.MODEL_PROVIDER === 'openai' || env.MODEL_PROVIDER === 'anthropic') && !env.MODEL_API_KEY) {
     problems.push(`MODEL_PROVIDER=${env.MODEL_PROVIDER} needs MODEL_API_KEY`);
   }
+  if (env.METRICS_PORT !== undefined && [env.PORT, env.CHAT_WS_PORT, env.HISTORY_PORT, env.REST_PORT].includes(env.METRICS_PORT)) {
+    problems.push(`METRICS_PORT must differ from PORT and the legacy ports: it serves /metrics alone (got "${env.METRICS_PORT}")`);
+  }
+  if (env.CORS_ORIGINS?.includes('*') && env.CORS_ORIGINS.length > 1) {
+    problems.push('CORS_ORIGINS is either * (any origin) or a list of origins, not both');
+  }
   return problems;
 }
 
@@ -128,6 +147,12 @@ function modelConfig(env: Environment): ModelConfig {
   if (env.MODEL_PROVIDER === 'builtin') return { provider: 'builtin', maxRetries };
   const name = env.MODEL_NAME ?? (env.MODEL_PROVIDER === 'openai-compatible' ? '' : DEFAULT_MODEL_NAMES[env.MODEL_PROVIDER]);
   return { provider: env.MODEL_PROVIDER, name, baseUrl: env.MODEL_BASE_URL, apiKey: env.MODEL_API_KEY, maxRetries };
+}
+
+function tracingConfig(env: Environment): AppConfig['tracing'] {
+  const root = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (root === undefined ? undefined : `${root}/v1/traces`);
+  return tracesUrl === undefined ? null : { tracesUrl, serviceName: env.OTEL_SERVICE_NAME };
 }
 
 function legacyPorts(env: Environment): number[] {

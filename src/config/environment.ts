@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -34,12 +35,20 @@ function IntRange(min: number, max: number, { optional = false } = {}): Property
 }
 const blankToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+// Anything else stays a string, which IsBoolean then refuses with the variable's name.
+const toBool = ({ value }: { value: unknown }) => {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (text === 'true' || text === '1' || text === 'yes') return true;
+  if (text === 'false' || text === '0' || text === 'no') return false;
+  return value;
+};
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const MODEL_PROVIDERS = ['builtin', 'openai', 'anthropic', 'openai-compatible'] as const;
 export const BUSY_POLICIES = ['enqueue', 'reject', 'interrupt'] as const;
 export const DISCONNECT_POLICIES = ['finish', 'cancel'] as const;
+export const DEMO_CONTENT_SWITCH = ['on', 'off'] as const;
 export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
 /**
@@ -121,6 +130,12 @@ export class Environment {
   @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'ALLOWED_ORIGINS must list origins like https://app.example.com' })
   ALLOWED_ORIGINS?: string[];
 
+  /** Browser pages (origins) allowed to call the REST API; `*` alone allows any. */
+  @Transform(toList)
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^/\s]+)$/, { each: true, message: 'CORS_ORIGINS must list origins like https://app.example.com, or be *' })
+  CORS_ORIGINS?: string[];
+
   @IntRange(1024, 16777216)
   WS_MAX_PAYLOAD_BYTES = 65536;
 
@@ -157,6 +172,28 @@ export class Environment {
 
   @IntRange(1000, 3600000)
   RUN_TIMEOUT_MS = 120000;
+
+  /** The OTLP/HTTP collector root; traces go to `{endpoint}/v1/traces`. Unset (with the next one): no tracing. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318' },
+  )
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The traces URL itself, used as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT, as in every OpenTelemetry SDK. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318/v1/traces' },
+  )
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  OTEL_SERVICE_NAME = 'agent-gateway';
 
   @IntRange(1, 65535, { optional: true })
   CHAT_WS_PORT?: number;
@@ -196,6 +233,26 @@ export class Environment {
 
   @IntRange(0, 200)
   CHAT_MEMORY_TURNS = 20;
+
+  /** Unset: on, except when NODE_ENV=production (see loadConfig). */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsIn(DEMO_CONTENT_SWITCH, { message: 'DEMO_CONTENT must be on or off' })
+  DEMO_CONTENT?: (typeof DEMO_CONTENT_SWITCH)[number];
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED = true;
+
+  /** When set, a scrape must send it as a Bearer token. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
+  /** When set, /metrics is served on this port alone (and not on PORT). */
+  @IntRange(1, 65535, { optional: true })
+  METRICS_PORT?: number;
 
   @Transform(blankToUndefined)
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })

@@ -11,6 +11,7 @@ import { RunRecovery } from '../event-log/run-recovery';
 import { MESSAGE_END_TYPES } from '../history/chat-log';
 import { ConversationRepository } from '../history/conversation.repository';
 import { HistoryRepository } from '../history/history.repository';
+import { GatewayMetrics, type TurnCounts } from '../metrics/gateway-metrics';
 import { ConversationLane } from './conversation-lane';
 import { TurnExecutor } from './turn-executor';
 import { ConversationTranscript } from './conversation-transcript';
@@ -54,6 +55,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     private readonly control: ChatControl,
     private readonly presence: ChatPresence,
     private readonly recovery: RunRecovery,
+    private readonly metrics: GatewayMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,6 +64,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     this.log.onRelease((chatId) => void this.pickUp(chatId));
     this.recovery.register('turn', (writer, runId) => this.recoverTurn(writer, runId));
     this.recovery.alsoSweep(() => this.pickUpOrphans());
+    this.metrics.countTurnsWith(() => this.turnCounts());
   }
 
   /** Delivers the chat's events after `after` (after the newest when null), then live ones, to `listener`. */
@@ -251,6 +254,13 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     await writer.append([logEntry(runId, { type: 'run.failed', payload: { error, messageId } })], null);
     if (this.stopping) await writer.close();
     else this.run(writer);
+  }
+
+  /** What this instance knows: the turns its lanes run, and those queued behind them in the same chats. */
+  private async turnCounts(): Promise<TurnCounts> {
+    const lanes = [...this.lanes.values()];
+    const sizes = await Promise.all(lanes.map((lane) => this.queue.size(lane.chatId)));
+    return { running: lanes.filter((lane) => lane.active !== null).length, waiting: sizes.reduce((sum, size) => sum + size, 0) };
   }
 
   private async pickUpOrphans(): Promise<void> {

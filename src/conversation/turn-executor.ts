@@ -40,7 +40,8 @@ export class TurnExecutor {
       if (!turn.greeting) await writer.append([message], `turn:${turn.runId}`);
       const history = turn.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId));
       const signal = AbortSignal.any([active.controller.signal, writer.signal]);
-      const run = this.runner.run({ chatId, runId: turn.runId, agentId: turn.agentId, input: content, greeting: turn.greeting, history, signal });
+      const { agentId, greeting, protocol } = turn;
+      const run = this.runner.run({ chatId, runId: turn.runId, agentId, input: content, greeting, history, signal, protocol });
       for await (const event of run) {
         const entry = runEventEntry(event, messageId);
         if (event.type === 'run.started' && turn.greeting) await writer.append([entry], `turn:${turn.runId}`);
@@ -69,6 +70,7 @@ export class TurnExecutor {
    */
   async *unrecorded(chatId: string, request: Omit<QueuedTurn, 'runId' | 'meta'>, signal: AbortSignal): AsyncGenerator<RunEvent> {
     const history = request.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, ''));
-    yield* this.runner.run({ chatId, runId: randomUUID(), agentId: request.agentId, input: request.content, greeting: request.greeting, history, signal });
+    const { agentId, content, greeting, protocol } = request;
+    yield* this.runner.run({ chatId, runId: randomUUID(), agentId, input: content, greeting, history, signal, protocol });
   }
 }

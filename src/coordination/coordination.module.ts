@@ -38,6 +38,7 @@ export class CoordinationModule {
           { provide: ChatPresence, useClass: MemoryChatPresence },
           { provide: ChatTakeover, useClass: MemoryChatTakeover },
         ];
-    return { module: CoordinationModule, providers, exports: EXPORTS };
+    // RedisConnections is exported for the readiness probe.
+    return { module: CoordinationModule, providers, exports: config.redis ? [...EXPORTS, RedisConnections] : EXPORTS };
   }
 }

@@ -73,6 +73,8 @@ export interface QueuedTurn {
   context?: Array<{ role: 'user' | 'assistant'; content: string }>;
   /** What the client said about the message (its reply-to, session…), stored with it as sent. */
   meta?: Record<string, unknown>;
+  /** The protocol the message came in on, as the metrics label its run. */
+  protocol?: string;
 }
 
 export abstract class TurnQueue {

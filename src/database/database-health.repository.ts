@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 @Injectable()
 export class DatabaseHealthRepository {
@@ -19,5 +19,11 @@ export class DatabaseHealthRepository {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Names of the migrations this build has that the database has not applied (another version migrated it, or a revert). */
+  async pendingMigrations(): Promise<string[]> {
+    const pending = await new MigrationExecutor(this.db).getPendingMigrations();
+    return pending.map((migration) => migration.name);
   }
 }

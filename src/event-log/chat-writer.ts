@@ -1,7 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { ChatBus, ChatLease, ControlRequest } from '../coordination/coordination';
 import type { LogEvent, NewLogEvent } from '../history/chat-log';
 import type { HistoryRepository } from '../history/history.repository';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { EventLogError, EventLogErrorCode } from './event-log.error';
 import { asLogEvent, toWire } from './wire';
 
@@ -35,6 +37,7 @@ export class ChatWriter {
     private durableSeq: number,
     private readonly repository: HistoryRepository,
     private readonly bus: ChatBus,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.signal = AbortSignal.any([lease.lost, this.failure.signal]);
     this.handle('append', (request) => this.append(request.events as NewLogEvent[]).then((events) => events.map(toWire)));
@@ -59,10 +62,13 @@ export class ChatWriter {
    * the run in flight in the same statement (a string), clears it (null) or leaves it (undefined).
    */
   append(events: NewLogEvent[], activeRun?: string | null): Promise<LogEvent[]> {
+    const calledAt = performance.now();
     return this.enqueue(async () => {
       const numbered = events.map((event) => this.number(event));
       await this.store([...this.buffer.splice(0), ...numbered], activeRun);
       for (const event of numbered) this.bus.publish(toWire(event), this.durableSeq);
+      // From the call: time spent waiting behind earlier work on the chain is latency the caller sees.
+      this.metrics.logAppended((performance.now() - calledAt) / 1000);
       return numbered;
     });
   }
@@ -109,7 +115,9 @@ export class ChatWriter {
       this.failure.abort(error);
       throw error;
     }
-    if (events.length > 0) this.durableSeq = events.at(-1)!.seq;
+    if (events.length === 0) return;
+    this.durableSeq = events.at(-1)!.seq;
+    this.metrics.logStored((Date.now() - events[0]!.createdAt.getTime()) / 1000);
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChatBus, ChatControl, ChatLocks, type WireEvent } from '../coordination/coordination';
 import type { LogEvent, NewLogEvent } from '../history/chat-log';
 import { HistoryRepository } from '../history/history.repository';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ChatWriter } from './chat-writer';
 import { EventLogError, EventLogErrorCode } from './event-log.error';
 import { FOLLOW_PAGE, LogFollower, type LogListener } from './log-follower';
@@ -27,6 +28,7 @@ export class EventLog {
     private readonly locks: ChatLocks,
     private readonly bus: ChatBus,
     private readonly control: ChatControl,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** The chat's writer when nobody else holds it; null when another writer does (here or elsewhere). */
@@ -42,7 +44,7 @@ export class EventLog {
         throw new EventLogError(EventLogErrorCode.WriterLost, `A newer writer took chat ${chatId} over`);
       }
       const durable = orphans.at(-1)?.seq ?? stored;
-      const writer = new ChatWriter(lease, durable, durable, this.repository, this.bus);
+      const writer = new ChatWriter(lease, durable, durable, this.repository, this.bus, this.metrics);
       writer.stopServing = await this.control.serve(chatId, (request) => writer.serve(request));
       const close = writer.close.bind(writer);
       writer.close = () => close().then(() => this.releaseListeners.forEach((listener) => listener(chatId)));

@@ -103,7 +103,7 @@ export class InteractConnection {
       // Before submitting: the run's first events may reach the follower before submit returns.
       this.awaited.add(runId);
       const messageId = object.mid ?? randomUUID();
-      const request = { runId, messageId, content: object.prompt, agentId: object.agentId, meta: object.meta, dedupe: object.mid !== undefined };
+      const request = { runId, messageId, content: object.prompt, agentId: object.agentId, meta: object.meta, dedupe: object.mid !== undefined, protocol: 'interact' };
       const submitted = await this.services.conversations.submit(object.convoId, { ...request, greeting: object.kind === 'start', context: object.context });
       if (submitted.duplicate) {
         this.awaited.delete(runId);
@@ -179,7 +179,7 @@ export class InteractConnection {
     const turnsBefore = await this.services.interact.turns(convoId, this.position);
     const translation = new TurnTranslation(convoId, this.options.debug);
     const messageId = object.mid ?? randomUUID();
-    const request = { messageId, content: object.prompt, agentId: object.agentId, greeting: object.kind === 'start', context: object.context };
+    const request = { messageId, content: object.prompt, agentId: object.agentId, greeting: object.kind === 'start', context: object.context, protocol: 'interact' };
     for await (const run of this.services.conversations.unrecorded(convoId, request, this.gone.signal)) {
       const event: LogEvent = { ...runEventEntry(run, messageId), chatId: convoId, seq: this.position, createdAt: new Date(run.at) };
       const events = translation.eventsFor(event);

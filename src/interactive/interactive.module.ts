@@ -4,7 +4,6 @@ import { WebSocketGateway } from '@nestjs/websockets';
 import type { AppConfig } from '../config/app-config';
 import { EventLogModule } from '../event-log/event-log.module';
 import { HistoryModule } from '../history/history.module';
-import { TestingRouter } from './examples/testing.router';
 import { InteractiveRoutes } from './interactive-routes';
 import { InteractiveSessions } from './interactive-sessions';
 import { InteractiveUpgradeCheck } from './interactive-upgrade.check';
@@ -14,14 +13,16 @@ import { SessionStore } from './session.store';
 
 @Module({})
 export class InteractiveModule {
-  /** Mounts every @InteractiveRouter provider below INTERACTIVE_BASE_PATH; the seed's example router is included. */
+  /** Mounts every @InteractiveRouter provider of any module below INTERACTIVE_BASE_PATH (the seed's example comes with DemoModule). */
   static forRoot(config: AppConfig): DynamicModule {
     // The base path is configuration, so the gateway's path is set here rather than in a static decorator.
-    WebSocketGateway({ path: `${config.interactive.basePath}/*route`, upgradeCheck: InteractiveUpgradeCheck })(InteractiveGateway);
+    WebSocketGateway({ path: `${config.interactive.basePath}/*route`, upgradeCheck: InteractiveUpgradeCheck, protocol: 'interactive' })(
+      InteractiveGateway,
+    );
     return {
       module: InteractiveModule,
       imports: [DiscoveryModule, HistoryModule, EventLogModule],
-      providers: [InteractiveGateway, InteractiveRoutes, InteractiveSessions, InteractiveUpgradeCheck, SessionExecutions, SessionStore, TestingRouter],
+      providers: [InteractiveGateway, InteractiveRoutes, InteractiveSessions, InteractiveUpgradeCheck, SessionExecutions, SessionStore],
     };
   }
 }

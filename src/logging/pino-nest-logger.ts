@@ -1,7 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { scopedLogger } from './log-context';
 
-/** Routes Nest's own log calls (bootstrap, route mapping, uncaught errors) into the JSON logger. */
+/**
+ * Routes Nest's own log calls (bootstrap, route mapping, uncaught errors) and every `new Logger(context)` into the
+ * JSON logger, with the request id of the request or socket being served (log-context.ts).
+ */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -29,12 +33,13 @@ export class PinoNestLogger implements LoggerService {
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     const extra = context === undefined ? rest : rest.slice(0, -1);
     const fields: Record<string, unknown> = context ? { context } : {};
+    const logger = scopedLogger(this.logger);
     if (message instanceof Error) {
-      this.logger[level]({ ...fields, err: message }, message.message);
+      logger[level]({ ...fields, err: message }, message.message);
       return;
     }
     if (typeof extra[0] === 'string' && level === 'error') fields.stack = extra[0];
-    if (typeof message === 'object' && message !== null) this.logger[level]({ ...fields, ...message });
-    else this.logger[level](fields, String(message));
+    if (typeof message === 'object' && message !== null) logger[level]({ ...fields, ...message });
+    else logger[level](fields, String(message));
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp, type HttpLogger } from 'pino-http';
+import { pinoHttp } from 'pino-http';
+import { runInLogScope } from './log-context';
 import { redactUrl } from './logger';
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -13,9 +15,15 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function createRequestLogger(logger: Logger): HttpLogger {
-  return pinoHttp({
+export type RequestLogger = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
+
+/** One line per request, and the request id on every line logged while serving it (log-context.ts). */
+export function createRequestLogger(logger: Logger): RequestLogger {
+  const httpLogger = pinoHttp({
     logger,
+    // `requestId` at the top level of every line, the same field the WebSocket lines use.
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const id = requestIdOf(req);
       res.setHeader('X-Request-Id', id);
@@ -32,4 +40,5 @@ export function createRequestLogger(logger: Logger): HttpLogger {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
+  return (req, res, next) => httpLogger(req, res, () => runInLogScope({ requestId: req.id }, next));
 }

@@ -1,10 +1,10 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { demoContacts } from './seed/demo-contacts';
-import { demoKnowledge } from './seed/demo-knowledge';
 
 /**
- * Data for the demo tools: the contacts address book and the help-centre knowledge base with its full-text
- * index, which is the one part that differs per driver. Tables use the portable schema API.
+ * Tables for the demo tools: the contacts address book and the help-centre knowledge base with its full-text
+ * index, which is the one part that differs per driver. Tables use the portable schema API. They are created
+ * whatever DEMO_CONTENT says, so every instance runs the same migrations; the rows are seeded at start when
+ * it is on (src/demo). Until DemoDataOutOfMigrations1763720400000, this migration inserted them itself.
  */
 export class DemoTools1763720100000 implements MigrationInterface {
   name = 'DemoTools1763720100000';
@@ -43,9 +43,6 @@ export class DemoTools1763720100000 implements MigrationInterface {
     } else {
       await this.createSqliteFts(queryRunner);
     }
-    await insertRows(queryRunner, 'contacts', demoContacts);
-    // On SQLite the insert trigger fills the FTS table as the passages go in.
-    await insertRows(queryRunner, 'knowledge_passages', demoKnowledge);
   }
 
   /**
@@ -71,20 +68,5 @@ export class DemoTools1763720100000 implements MigrationInterface {
     await queryRunner.dropTable('knowledge_passages');
     if (queryRunner.connection.driver.options.type !== 'postgres') await queryRunner.query('DROP TABLE knowledge_fts');
     await queryRunner.dropTable('contacts');
-  }
-}
-
-/**
- * Plain parameterised INSERTs by column name: the query builder would map the rows through today's entity
- * metadata, which a migration must not depend on.
- */
-async function insertRows(queryRunner: QueryRunner, table: string, rows: ReadonlyArray<Record<string, string>>) {
-  for (const row of rows) {
-    const columns = Object.keys(row);
-    const [sql, parameters] = queryRunner.connection.driver.escapeQueryWithParameters(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `:${column}`).join(', ')})`,
-      row,
-    );
-    await queryRunner.query(sql, parameters);
   }
 }

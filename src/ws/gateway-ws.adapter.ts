@@ -7,9 +7,13 @@ import { match, type MatchFunction } from 'path-to-regexp';
 import type { Logger } from 'pino';
 import { EMPTY, type Observable } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { DrainState } from '../common/drain-state';
 import { toHttpError } from '../common/http-error';
+import { scopedLogger } from '../logging/log-context';
 import { redactUrl } from '../logging/logger';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { requestIdOf } from '../logging/request-logger';
+import { traceConnection } from './connection-log';
 import { startHeartbeat } from './heartbeat';
 import { ServerError, ServerErrorCode } from './server.error';
 import { rejectUpgrade } from './upgrade-rejection';
@@ -25,6 +29,9 @@ export interface GatewayWsOptions {
   /** How long a shutdown waits for clients to answer the 1012 close before cutting them off. */
   closeGraceMs: number;
   logger: Logger;
+  metrics: GatewayMetrics;
+  /** Shared with the readiness probe, which answers 503 once the drain has begun. */
+  drainState: DrainState;
 }
 
 interface Route {
@@ -32,6 +39,8 @@ interface Route {
   matches: MatchFunction<Record<string, string | string[]>>;
   server: WebSocketServer;
   check?: Type<WsUpgradeCheck>;
+  /** The protocol's name in the log: the gateway's `protocol` option, else the path's first segment. */
+  protocol: string;
 }
 
 /** "Service restart": the client should reconnect (with `after`), and will reach another instance. */
@@ -45,7 +54,6 @@ const SERVICE_RESTART = 1012;
 export class GatewayWsAdapter extends WsAdapter {
   private readonly routes: Route[] = [];
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
-  private draining = false;
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -58,9 +66,9 @@ export class GatewayWsAdapter extends WsAdapter {
 
   override create(
     port: number,
-    options: Record<string, unknown> & { path?: string; upgradeCheck?: Type<WsUpgradeCheck> } = {},
+    options: Record<string, unknown> & { path?: string; upgradeCheck?: Type<WsUpgradeCheck>; protocol?: string } = {},
   ): WebSocketServer {
-    const { path, upgradeCheck, server: _ignored, namespace: _namespace, ...wsOptions } = options;
+    const { path, upgradeCheck, protocol, server: _ignored, namespace: _namespace, ...wsOptions } = options;
     if (port !== 0) throw new Error('Gateways share the HTTP port; declare them without a port');
     if (!path) throw new Error('Every gateway needs a path');
     const server = new WebSocketServer({
@@ -72,13 +80,15 @@ export class GatewayWsAdapter extends WsAdapter {
     });
     server.on('error', (error) => this.options.logger.error({ err: error, path }, 'WebSocket server error'));
     server.on('connection', (socket: WebSocket) =>
-      socket.on('error', (error) => this.options.logger.warn({ err: error, path }, 'WebSocket client error')),
+      socket.on('error', (error) => scopedLogger(this.options.logger).warn({ err: error, path }, 'WebSocket client error')),
     );
     server.on('headers', (headers: string[], request: IncomingMessage) => {
       for (const [name, value] of Object.entries(connectionOf(request).responseHeaders ?? {})) headers.push(`${name}: ${value}`);
     });
     startHeartbeat(server, this.options.heartbeatIntervalMs);
-    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server, check: upgradeCheck });
+    const name = protocol ?? path.split('/')[1] ?? path;
+    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server, check: upgradeCheck, protocol: name });
+    server.on('connection', (socket: WebSocket) => this.options.metrics.connected(name, socket));
     return server;
   }
 
@@ -94,7 +104,7 @@ export class GatewayWsAdapter extends WsAdapter {
     try {
       return transform(handler.callback(frame.data, frame.event));
     } catch (error) {
-      this.options.logger.error({ err: error, event: frame.event }, 'WebSocket handler failed');
+      scopedLogger(this.options.logger).error({ err: error, event: frame.event }, 'WebSocket handler failed');
       return EMPTY;
     }
   }
@@ -105,7 +115,7 @@ export class GatewayWsAdapter extends WsAdapter {
    * REST is not affected.
    */
   drain(): void {
-    this.draining = true;
+    this.options.drainState.start();
   }
 
   /** Shutdown, last step: every client gets a 1012 close, a grace period to answer it, then the socket is cut. */
@@ -151,12 +161,12 @@ export class GatewayWsAdapter extends WsAdapter {
       // The checks above wait on I/O; the drain may have begun meanwhile.
       this.refuseWhileDraining();
       attachConnection(req, connection);
-      found.route.server.handleUpgrade(req, socket, head, (ws) => {
-        log.info({ sub: user.sub, gateway: found.route.pattern }, 'WebSocket connected');
-        found.route.server.emit('connection', ws, req);
-      });
+      found.route.server.handleUpgrade(req, socket, head, (ws) =>
+        traceConnection(ws, log, { requestId, sub: user.sub, protocol: found.route.protocol }, () => found.route.server.emit('connection', ws, req)),
+      );
     } catch (error) {
       const refusal = toHttpError(error);
+      this.options.metrics.refused('ws', refusal.body.code);
       // Refusals are routine (expired tokens, probes, a drain); only a server fault deserves the stack.
       if (refusal.status >= 500 && !(error instanceof ServerError)) log.error({ err: error, status: refusal.status }, 'WebSocket upgrade refused');
       else log.info({ status: refusal.status, code: refusal.body.code }, 'WebSocket upgrade refused');
@@ -165,7 +175,7 @@ export class GatewayWsAdapter extends WsAdapter {
   }
 
   private refuseWhileDraining(): void {
-    if (this.draining) throw new ServerError(ServerErrorCode.Draining, 'The server is shutting down; connect again to reach another instance');
+    if (this.options.drainState.draining) throw new ServerError(ServerErrorCode.Draining, 'The server is shutting down; connect again to reach another instance');
   }
 
   private route(pathname: string): { route: Route; params: Record<string, string> } | null {

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { setImmediate } from 'node:timers/promises';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Max, MinLength } from 'class-validator';
 
 class ProbeRequest {
@@ -12,12 +13,19 @@ class ProbeRequest {
   count?: number;
 }
 
-/** A route with a validated body, to observe the global ValidationPipe and error shape from a real client. */
+/** Routes to observe the global ValidationPipe, error shape and error logging from a real client. */
 @Controller('probe')
 export class ProbeController {
   @Post()
   @HttpCode(200)
   echo(@Body() body: ProbeRequest): ProbeRequest {
     return body;
+  }
+
+  /** A bug, thrown after an await: the request's log scope must survive the async hop. */
+  @Get('failure')
+  async fail(): Promise<never> {
+    await setImmediate();
+    throw new Error('probe failure');
   }
 }

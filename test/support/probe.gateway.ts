@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { setImmediate } from 'node:timers/promises';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { connectionOf } from '../../src/ws/ws-connection';
@@ -18,6 +19,13 @@ export class ProbeGateway implements OnGatewayConnection {
   @SubscribeMessage('echo')
   echo(@MessageBody() body: unknown): unknown {
     return { type: 'echoed', body };
+  }
+
+  /** A bug in a handler, after an await: its log line must still carry the socket's request id. */
+  @SubscribeMessage('fail')
+  async fail(): Promise<never> {
+    await setImmediate();
+    throw new Error('probe handler failure');
   }
 
   @SubscribeMessage(WS_UNTYPED_FRAME)

@@ -3,12 +3,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { Writable } from 'node:stream';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { pino } from 'pino';
 import { AppModule } from '../../src/app.module';
 import { configureApp, startListening } from '../../src/app.setup';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
+import { createLogger } from '../../src/logging/logger';
+import { PinoNestLogger } from '../../src/logging/pino-nest-logger';
 import { sqlite, type DatabaseKind, type TestDatabase } from './databases';
 import { TEST_SECRET } from './tokens';
 
@@ -25,10 +28,12 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   database?: DatabaseKind;
-  /** Extra modules, for specs that exercise the transport with a probe gateway or controller. */
-  imports?: Type[];
+  /** Extra modules: a probe gateway or controller for transport specs, a team's own agents and tools. */
+  imports?: Array<Type | DynamicModule>;
   /** An existing database to reuse (left in place at close), e.g. to restart an app on the same data. */
   databaseUrl?: string;
+  /** Where the app's JSON log lines go (level debug), for specs that check the log; unset: no logs. */
+  logs?: Writable;
 }
 
 /** The real application, configured as main.ts does, listening on a free port with its own database. */
@@ -47,8 +52,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.imports ?? [])] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  const legacyPorts = await startListening(app, config, configureApp(app, config, pino({ level: 'silent' })), 0);
+  const logger = options.logs ? createLogger('debug', options.logs) : pino({ level: 'silent' });
+  const app = moduleRef.createNestApplication({ logger: options.logs ? new PinoNestLogger(logger) : false });
+  const legacyPorts = await startListening(app, config, configureApp(app, config, logger), 0);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return {
     app,

@@ -14,10 +14,26 @@ export const assistantAgent: AgentDefinition = {
   maxSteps: 6,
 };
 
-/** The same assistant, planning before it acts and every two steps after. */
-export const plannerAgent: AgentDefinition = {
+/** The assistant without the demo tools, whose data is absent when DEMO_CONTENT=off. */
+const plainAssistant: AgentDefinition = {
   ...assistantAgent,
-  id: 'planner',
-  description: 'The assistant with a PlanningStep before acting (planning interval 2).',
-  planningInterval: 2,
+  description: 'General assistant: arithmetic, the date and time, and a human when asked.',
+  systemPrompt: [
+    'You are a helpful assistant.',
+    'Use the tools: calculator for arithmetic, current_time for the date and time, and request_handoff when the user asks for a person.',
+    'Answer briefly.',
+  ].join(' '),
+  tools: ['calculator', 'current_time', 'request_handoff'],
 };
+
+/** `assistant` and `planner` (the same, planning before it acts and every two steps after). */
+export function builtInAgents(demoContent: boolean): AgentDefinition[] {
+  const assistant = demoContent ? assistantAgent : plainAssistant;
+  const planner: AgentDefinition = {
+    ...assistant,
+    id: 'planner',
+    description: 'The assistant with a PlanningStep before acting (planning interval 2).',
+    planningInterval: 2,
+  };
+  return [assistant, planner];
+}

@@ -10,6 +10,9 @@ import { ModelProvider, type ResolvedModel } from '../models/model-provider';
 import { providerError } from '../models/provider-errors';
 import type { RunEvent, RunEventBody, RunUsage } from '../run-events';
 import type { AgentTool } from '../tools/agent-tool';
+import { GatewayMetrics } from '../../metrics/gateway-metrics';
+import { AgentTracer } from '../../tracing/agent-tracer';
+import type { RunSpan } from '../../tracing/run-span';
 import { streamModelTurn, type ModelTurn } from './model-turn';
 import { actionStepLog } from './step-log';
 import { executeTool, toolMessages } from './tool-executor';
@@ -25,6 +28,8 @@ export interface RunRequest {
   runId?: string;
   /** The agent speaks first (interact's `start`): `input` is ignored and the model is asked for its greeting. */
   greeting?: boolean;
+  /** Who asked (chat, interact, rest): a label for the metrics, nothing the run does depends on it. */
+  protocol?: string;
 }
 
 interface RunState {
@@ -36,6 +41,7 @@ interface RunState {
   step: number;
   deltaIndex: number;
   usage: RunUsage;
+  trace: RunSpan;
 }
 
 /**
@@ -49,23 +55,32 @@ export class AgentRunner {
   constructor(
     private readonly registry: AgentRegistry,
     private readonly models: ModelProvider,
+    private readonly tracer: AgentTracer,
+    private readonly metrics: GatewayMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async *run(request: RunRequest): AsyncGenerator<RunEvent> {
     const runId = request.runId ?? randomUUID();
     let seq = 0;
-    const envelope = (body: RunEventBody): RunEvent => ({ chatId: request.chatId, runId, seq: ++seq, at: new Date().toISOString(), ...body });
+    // Every event passes here once: the one point the metrics read a run from.
+    const meter = this.metrics.runMeter(request.protocol ?? 'internal');
+    const envelope = (body: RunEventBody): RunEvent => {
+      meter.observe(body);
+      return { chatId: request.chatId, runId, seq: ++seq, at: new Date().toISOString(), ...body };
+    };
     const timeout = AbortSignal.timeout(this.config.run.timeoutMs);
     // Ours too, so a consumer that stops iterating early also stops the model request.
     const stopped = new AbortController();
     const signal = AbortSignal.any([timeout, stopped.signal, ...(request.signal ? [request.signal] : [])]);
     const started = Date.now();
     let state: RunState | undefined;
+    const trace = this.tracer.startRun(request.chatId, runId);
     try {
       const agent = this.registry.get(request.agentId);
       yield envelope({ type: 'run.started', agentId: agent.id, input: request.input });
       const model = this.models.forAgent(agent);
+      trace.agent(agent, model);
       state = {
         agent,
         model,
@@ -75,6 +90,7 @@ export class AgentRunner {
         step: 0,
         deltaIndex: 0,
         usage: { inputTokens: 0, outputTokens: 0, model: model.name },
+        trace,
       };
       for await (const body of this.steps(state, request.chatId, runId)) yield envelope(body);
       this.logger.debug(`run ${runId} finished in ${Date.now() - started} ms`);
@@ -82,16 +98,18 @@ export class AgentRunner {
       // What the model calls cost until here is spent all the same.
       const usage = state ? { usage: state.usage } : {};
       if (request.signal?.aborted) {
-        yield envelope({ type: 'run.cancelled', reason: reasonOf(request.signal), ...usage });
+        yield envelope(trace.ended({ type: 'run.cancelled', reason: reasonOf(request.signal), ...usage }));
       } else if (timeout.aborted) {
         const message = `The run took longer than ${this.config.run.timeoutMs} ms`;
-        yield envelope({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message }, ...usage });
+        yield envelope(trace.ended({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message }, ...usage }));
       } else {
         const failure = error instanceof AgentError ? error : this.unexpected(error, runId);
-        yield envelope({ type: 'run.failed', error: { code: failure.code, message: failure.message }, ...usage });
+        yield envelope(trace.ended({ type: 'run.failed', error: { code: failure.code, message: failure.message }, ...usage }));
       }
     } finally {
       stopped.abort();
+      trace.close();
+      meter.close();
     }
   }
 
@@ -108,7 +126,7 @@ export class AgentRunner {
       const turn = yield* this.modelStep(state, outOfSteps ? [] : state.tools, system, false);
       if (turn.calls.length === 0) {
         yield { type: 'step.finished', step: state.step, stepType: 'FinalAnswerStep', content: turn.text };
-        yield { type: 'run.finished', answer: turn.text, usage: state.usage };
+        yield state.trace.ended({ type: 'run.finished', answer: turn.text, usage: state.usage });
         return;
       }
       actionSteps += 1;
@@ -120,6 +138,7 @@ export class AgentRunner {
     state.step += 1;
     yield { type: 'step.started', step: state.step, planning };
     const stream = streamModelTurn({ model: state.model, system, messages: state.messages, tools, signal: state.signal });
+    const span = state.trace.modelCall(state.model, state.step);
     try {
       for (;;) {
         const next = await stream.next();
@@ -129,14 +148,18 @@ export class AgentRunner {
           state.usage.inputTokens += next.value.inputTokens;
           state.usage.outputTokens += next.value.outputTokens;
           if (next.value.modelId) state.usage.model = next.value.modelId;
+          span.answered(next.value);
           return next.value;
         }
         yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: next.value };
       }
     } catch (error) {
       if (state.signal.aborted) throw error;
-      throw providerError(error, state.model.provider);
+      const failure = providerError(error, state.model.provider);
+      span.failed(failure);
+      throw failure;
     } finally {
+      span.end();
       // Closes the library's stream when we stop early, so it stops reading the provider's response.
       await stream.return({ text: '', calls: [], inputTokens: 0, outputTokens: 0 });
     }
@@ -148,7 +171,7 @@ export class AgentRunner {
     const outcomes = [];
     for (const call of turn.calls) {
       yield { type: 'tool.call', step, callId: call.callId, tool: call.tool, args: call.args };
-      const outcome = await executeTool(byName, call, { chatId, runId, signal: state.signal });
+      const outcome = await state.trace.toolCall(call, step, () => executeTool(byName, call, { chatId, runId, signal: state.signal }));
       outcomes.push(outcome);
       yield { type: 'tool.result', step, callId: call.callId, tool: call.tool, ok: outcome.ok, output: outcome.output };
       const tool = byName.get(call.tool);

@@ -2,8 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { LanguageModel } from 'ai';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { GatewayMetrics } from '../../metrics/gateway-metrics';
+import { meteredModel } from '../../metrics/model-call-meter';
 import type { AgentDefinition } from '../agent-definition';
 import { BuiltinModel } from './builtin/builtin-model';
 
@@ -19,10 +22,16 @@ export interface ResolvedModel {
 /** The only place that knows which LLM provider answers; everything above sees a LanguageModel. */
 @Injectable()
 export class ModelProvider {
-  private readonly builtin = new BuiltinModel();
+  private readonly builtin: LanguageModelV3;
   private readonly cache = new Map<string, LanguageModel>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    // Wrapped here, where every model is made, so each call is timed whoever makes it.
+    this.builtin = meteredModel(new BuiltinModel(), 'builtin', metrics);
+  }
 
   forAgent(agent: AgentDefinition): ResolvedModel {
     const settings = this.config.model;
@@ -33,13 +42,13 @@ export class ModelProvider {
     const key = `${settings.provider}:${name}`;
     let model = this.cache.get(key);
     if (!model) {
-      model = this.create(settings.provider, name, settings.baseUrl, settings.apiKey);
+      model = meteredModel(this.create(settings.provider, name, settings.baseUrl, settings.apiKey), settings.provider, this.metrics);
       this.cache.set(key, model);
     }
     return { model, provider: settings.provider, name, maxRetries: settings.maxRetries };
   }
 
-  private create(provider: 'openai' | 'anthropic' | 'openai-compatible', name: string, baseURL?: string, apiKey?: string): LanguageModel {
+  private create(provider: 'openai' | 'anthropic' | 'openai-compatible', name: string, baseURL?: string, apiKey?: string): LanguageModelV3 {
     switch (provider) {
       case 'openai':
         // Chat Completions rather than the Responses API: it is what OpenAI-compatible proxies also speak.

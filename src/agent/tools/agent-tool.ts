@@ -8,8 +8,9 @@ export interface ToolContext {
 }
 
 /**
- * A capability an agent may call. The schema is what the model fills in and what arguments are
- * validated against before `execute` runs; a throw becomes an observation the model sees.
+ * A capability an agent may call; a provider marked `@Tool()`, in any module, is registered under its `name`.
+ * The schema is what the model fills in and what arguments are validated against before `execute` runs;
+ * a throw becomes an observation the model sees.
  */
 export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   readonly name: string;
@@ -21,5 +22,3 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   /** Calling it hands the conversation to a human. */
   readonly handsOff?: boolean;
 }
-
-export const AGENT_TOOLS = Symbol('AGENT_TOOLS');

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, type TestDatabase } from '../../../test/support/databases';
 import { loadConfig } from '../../config/app-config';
 import { dataSourceOptions } from '../../database/data-source-options';
+import { DemoDataRepository } from '../../demo/demo-data.repository';
+import { DemoDataOutOfMigrations1763720400000 } from '../../migrations/1763720400000-demo-data-out-of-migrations';
 import { Contact } from './contacts/contact.entity';
 import { ContactsRepository } from './contacts/contacts.repository';
 import { KnowledgePassage } from './knowledge/knowledge-passage.entity';
@@ -22,6 +24,10 @@ for (const kind of databaseKinds) {
       db = await kind.create();
       dataSource = new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database));
       await dataSource.initialize();
+      // The migrations create the tables empty; DEMO_CONTENT=on seeds them at start.
+      expect(await dataSource.getRepository(Contact).count()).toBe(0);
+      expect(await dataSource.getRepository(KnowledgePassage).count()).toBe(0);
+      await new DemoDataRepository(dataSource).seedMissing();
       contacts = new ContactsRepository(dataSource);
       knowledge = new KnowledgeRepository(dataSource);
     });
@@ -36,6 +42,28 @@ for (const kind of databaseKinds) {
       expect(names(all)).toEqual([...names(all)].sort());
       expect(all.every((c) => c.email.endsWith('@example.com') && c.phone.includes('555'))).toBe(true);
       expect(await contacts.search('   ', 100)).toEqual(all);
+    });
+
+    it('seeds only what is missing, so seeding at every start changes nothing', async () => {
+      const seeder = new DemoDataRepository(dataSource);
+      expect(await seeder.seedMissing()).toBe(0);
+      await dataSource.getRepository(Contact).delete('c02');
+      expect(await seeder.seedMissing()).toBe(1);
+      expect(await dataSource.getRepository(Contact).count()).toBe(20);
+      expect(await dataSource.getRepository(KnowledgePassage).count()).toBe(12);
+    });
+
+    it('takes the rows older versions seeded by migration out of the database, and seeding puts them back', async () => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        await new DemoDataOutOfMigrations1763720400000().up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await dataSource.getRepository(Contact).count()).toBe(0);
+      expect(await knowledge.search('refunds', 3)).toEqual([]);
+      expect(await new DemoDataRepository(dataSource).seedMissing()).toBe(32);
+      expect(sources(await knowledge.search('refunds', 1))).toEqual(['kb-refunds']);
     });
 
     it('matches a name ignoring case', async () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { DependencyUnreachable } from '../../startup/startup-failure';
 
 type ChannelListener = (message: string) => void;
 
@@ -16,7 +17,7 @@ interface Channel {
  * publishes costs one round trip) and one in subscriber mode, shared by every channel this instance follows.
  */
 @Injectable()
-export class RedisConnections implements OnApplicationShutdown {
+export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   /** Names this process in lock values and reply channels. */
   readonly instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly commands: Redis;
@@ -24,8 +25,12 @@ export class RedisConnections implements OnApplicationShutdown {
   private readonly channels = new Map<string, Channel>();
   private readonly logger = new Logger('Redis');
 
+  /** Host and port only: the URL may carry a password. */
+  private readonly where: string;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const url = config.redis!.url;
+    this.where = new URL(url).host;
     // Commands wait while Redis reconnects instead of failing at once; a lock renewal that waits too long is a lost lease.
     this.commands = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: false });
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null });
@@ -33,6 +38,15 @@ export class RedisConnections implements OnApplicationShutdown {
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.channels.get(channel)?.listeners ?? []) listener(message);
     });
+  }
+
+  /** Starting without Redis would only fail later, turn by turn: the start fails instead, naming REDIS_URL. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.commands.ping();
+    } catch (error) {
+      throw new DependencyUnreachable('REDIS_URL', `Redis at ${this.where} did not answer (${(error as Error).message})`, { cause: error });
+    }
   }
 
   /** Resolves once Redis confirmed the subscription; the returned function unsubscribes this listener. */

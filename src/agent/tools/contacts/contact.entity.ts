@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** A person in the demo address book the contacts tool searches; seeded by migration, read-only to agents. */
+/** A person in the demo address book the contacts tool searches; seeded at start with DEMO_CONTENT=on (src/demo), read-only to agents. */
 @Entity({ name: 'contacts' })
 export class Contact {
   /** A short stable id such as 'c01', so transcripts and tests can name a contact. */

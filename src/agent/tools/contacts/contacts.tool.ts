@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { Tool } from '../../agent.decorators';
 import type { AgentTool } from '../agent-tool';
 import type { Contact } from './contact.entity';
 import { ContactsRepository } from './contacts.repository';
@@ -10,6 +11,7 @@ const input = z.object({
 });
 
 @Injectable()
+@Tool()
 export class ContactsTool implements AgentTool<typeof input> {
   readonly name = 'contacts';
   readonly description = 'Looks up people in the company address book by name, email, company or title, or lists them all.';

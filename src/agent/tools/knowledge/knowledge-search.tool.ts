@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { Source } from '../../run-events';
+import { Tool } from '../../agent.decorators';
 import type { AgentTool } from '../agent-tool';
 import { KnowledgeRepository, type KnowledgeHit } from './knowledge.repository';
 
@@ -10,6 +11,7 @@ const input = z.object({
 });
 
 @Injectable()
+@Tool()
 export class KnowledgeSearchTool implements AgentTool<typeof input> {
   readonly name = 'knowledge_search';
   readonly description = 'Full-text search over the help-centre knowledge base; returns passages with their source ids and titles.';

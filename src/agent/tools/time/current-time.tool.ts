@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { Tool } from '../../agent.decorators';
 import type { AgentTool } from '../agent-tool';
 
 const input = z.object({
@@ -7,6 +8,7 @@ const input = z.object({
 });
 
 @Injectable()
+@Tool()
 export class CurrentTimeTool implements AgentTool<typeof input> {
   readonly name = 'current_time';
   readonly description = 'Tells the current date and time, in UTC or in a given IANA time zone.';

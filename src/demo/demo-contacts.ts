@@ -1,6 +1,6 @@
 /**
  * The demo address book: fictitious people only (example.com addresses, numbers in the 555-01xx range
- * reserved for fiction). Frozen with migration DemoTools1763720100000; change it with a new migration.
+ * reserved for fiction). Seeded at start when DEMO_CONTENT=on: a missing id is added, an existing one left as it is.
  */
 export const demoContacts: ReadonlyArray<Record<'id' | 'name' | 'email' | 'phone' | 'company' | 'title', string>> = [
   { id: 'c01', name: 'Alice Moreau', email: 'alice.moreau@example.com', phone: '+1-202-555-0101', company: 'Bluefin Robotics', title: 'Head of Partnerships' },

@@ -1,6 +1,6 @@
 /**
- * The demo help centre of Harborlight, a fictitious online shop and note-taking service. Frozen with
- * migration DemoTools1763720100000; change it with a new migration.
+ * The demo help centre of Harborlight, a fictitious online shop and note-taking service. Seeded at start
+ * when DEMO_CONTENT=on: a passage whose source_id is missing is added, an existing one is left as it is.
  */
 export const demoKnowledge: ReadonlyArray<Record<'source_id' | 'title' | 'body', string>> = [
   {
