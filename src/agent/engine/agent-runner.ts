@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ModelMessage } from 'ai';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
@@ -139,6 +140,8 @@ export class AgentRunner {
     yield { type: 'step.started', step: state.step, planning };
     const stream = streamModelTurn({ model: state.model, system, messages: state.messages, tools, signal: state.signal });
     const span = state.trace.modelCall(state.model, state.step);
+    const startedAt = performance.now();
+    let outcome: 'ok' | 'error' | null = null;
     try {
       for (;;) {
         const next = await stream.next();
@@ -149,6 +152,7 @@ export class AgentRunner {
           state.usage.outputTokens += next.value.outputTokens;
           if (next.value.modelId) state.usage.model = next.value.modelId;
           span.answered(next.value);
+          outcome = 'ok';
           return next.value;
         }
         yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: next.value };
@@ -157,9 +161,12 @@ export class AgentRunner {
       if (state.signal.aborted) throw error;
       const failure = providerError(error, state.model.provider);
       span.failed(failure);
+      outcome = 'error';
       throw failure;
     } finally {
       span.end();
+      // A call abandoned by its caller (cancelled) is not a latency.
+      if (outcome) this.metrics.modelCall(state.model.provider, state.usage.model, (performance.now() - startedAt) / 1000, outcome);
       // Closes the library's stream when we stop early, so it stops reading the provider's response.
       await stream.return({ text: '', calls: [], inputTokens: 0, outputTokens: 0 });
     }
