@@ -100,7 +100,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
       return submitted;
     }
     await this.queue.push(chatId, turn);
-    if (this.config.chat.busyPolicy === 'interrupt') await this.stopActive(chatId, 'interrupted');
+    if (this.config.chat.busyPolicy === 'interrupt') await this.cancelRunning(chatId, 'interrupted');
     await this.pickUp(chatId);
     return submitted;
   }
@@ -113,11 +113,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   /** Stops whatever turn the chat is running now, from any instance (interact's `@cancel:`); false when none ran. */
   async cancelRunning(chatId: string, reason: string): Promise<boolean> {
     const lane = this.lanes.get(chatId);
-    if (lane) {
-      const running = lane.active !== null;
-      lane.active?.controller.abort(reason);
-      return running;
-    }
+    if (lane) return interrupt(lane, reason);
     return (await this.control.request(chatId, { kind: 'interrupt', reason }, CONTROL_TIMEOUT_MS)) === true;
   }
 
@@ -184,11 +180,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     const lane = new ConversationLane(writer);
     this.lanes.set(lane.chatId, lane);
     writer.handle('cancel', (request) => Promise.resolve(this.cancelActive(lane, String(request.messageId))));
-    writer.handle('interrupt', (request) => {
-      const running = lane.active !== null;
-      lane.active?.controller.abort(typeof request.reason === 'string' ? request.reason : 'interrupted');
-      return Promise.resolve(running);
-    });
+    writer.handle('interrupt', (request) => Promise.resolve(interrupt(lane, typeof request.reason === 'string' ? request.reason : 'interrupted')));
     lane.done = this.drain(lane, first).finally(() => {
       this.lanes.delete(lane.chatId);
       void this.pickUp(lane.chatId);
@@ -223,20 +215,12 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     return true;
   }
 
-  private async stopActive(chatId: string, reason: string): Promise<void> {
-    const lane = this.lanes.get(chatId);
-    if (lane) lane.active?.controller.abort(reason);
-    else await this.control.request(chatId, { kind: 'interrupt' }, CONTROL_TIMEOUT_MS);
-  }
-
   /** The last follower left under the cancel policy: waiting turns are dropped and the running one stopped. */
   private async abandon(chatId: string): Promise<void> {
     for (const turn of await this.queue.clear(chatId)) {
       await this.log.append(chatId, [logEntry(turn.runId, { type: 'run.cancelled', payload: { reason: 'client disconnected', messageId: turn.messageId } })]);
     }
-    const lane = this.lanes.get(chatId);
-    if (lane) lane.active?.controller.abort('client disconnected');
-    else await this.control.request(chatId, { kind: 'interrupt' }, CONTROL_TIMEOUT_MS);
+    await this.cancelRunning(chatId, 'client disconnected');
   }
 
   /** In memory nobody else will run what waits: its clients learn that it was cancelled. */
@@ -271,4 +255,11 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     this.logger.warn(`chat ${chatId}: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
+}
+
+/** Stops the lane's running turn, if any; true when there was one. */
+function interrupt(lane: ConversationLane, reason: string): boolean {
+  const running = lane.active !== null;
+  lane.active?.controller.abort(reason);
+  return running;
 }

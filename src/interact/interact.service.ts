@@ -15,6 +15,8 @@ const SYNC_TURNS = 100;
 /** Admits an interactObject: its agent, bucket and identity are checked, the conversation claimed and described. */
 @Injectable()
 export class InteractService {
+  private readonly reading = new Map<string, Promise<TurnProps[]>>();
+
   constructor(
     private readonly agents: AgentRegistry,
     private readonly history: HistoryRepository,
@@ -61,9 +63,19 @@ export class InteractService {
     if (owner !== null && owner !== user.sub) throw forbidden();
   }
 
-  /** The conversation up to seq `upTo`, in the platform's TurnProps. */
-  async turns(convoId: string, upTo: number): Promise<TurnProps[]> {
-    return platformTurns(await this.transcript.turns(convoId, SYNC_TURNS, upTo));
+  /**
+   * The conversation up to seq `upTo`, in the platform's TurnProps. Every connection following a conversation
+   * asks for the same seq at the same turn end: one read serves them all (what precedes a seq never changes).
+   */
+  turns(convoId: string, upTo: number): Promise<TurnProps[]> {
+    const key = `${convoId}\u0000${upTo}`;
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.transcript.turns(convoId, SYNC_TURNS, upTo).then(platformTurns);
+      this.reading.set(key, reading);
+      void reading.catch(() => undefined).finally(() => this.reading.delete(key));
+    }
+    return reading;
   }
 }
 
