@@ -8,47 +8,61 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { meteredModel } from '../../metrics/model-call-meter';
 import type { AgentDefinition } from '../agent-definition';
+import { AiSdkTurnStreamer } from './ai-sdk-turn-streamer';
 import { BuiltinModel } from './builtin/builtin-model';
+import { ChatCompletionsTurnStreamer } from './chat-completions-turn-streamer';
+import type { TurnStreamer } from './turn-streamer';
 
 export interface ResolvedModel {
-  model: LanguageModel;
+  /** For calls made through the AI SDK (generateText, generateObject). */
+  readonly model: LanguageModel;
+  /** For the engine's streamed calls: the leanest path this provider allows. */
+  readonly streamer: TurnStreamer;
   /** The provider's name, for error messages and logs. */
-  provider: string;
+  readonly provider: string;
   /** The configured model name, reported as `llmUsed` when the provider names none. */
-  name: string;
-  maxRetries: number;
+  readonly name: string;
+  readonly maxRetries: number;
 }
 
-/** The only place that knows which LLM provider answers; everything above sees a LanguageModel. */
+type ProviderName = 'openai' | 'anthropic' | 'openai-compatible';
+
+/** The only place that knows which LLM provider answers; everything above sees a LanguageModel and a TurnStreamer. */
 @Injectable()
 export class ModelProvider {
-  private readonly builtin: LanguageModelV3;
-  private readonly cache = new Map<string, LanguageModel>();
+  private readonly builtin: ResolvedModel;
+  private readonly cache = new Map<string, ResolvedModel>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: GatewayMetrics,
   ) {
     // Wrapped here, where every model is made, so each call is timed whoever makes it.
-    this.builtin = meteredModel(new BuiltinModel(), 'builtin', metrics);
+    const model = meteredModel(new BuiltinModel(), 'builtin', metrics);
+    this.builtin = { model, streamer: new AiSdkTurnStreamer(model, 0), provider: 'builtin', name: model.modelId, maxRetries: 0 };
   }
 
   forAgent(agent: AgentDefinition): ResolvedModel {
     const settings = this.config.model;
-    if (settings.provider === 'builtin' || agent.model === 'builtin') {
-      return { model: this.builtin, provider: 'builtin', name: this.builtin.modelId, maxRetries: 0 };
-    }
+    if (settings.provider === 'builtin' || agent.model === 'builtin') return this.builtin;
     const name = agent.model ?? settings.name;
     const key = `${settings.provider}:${name}`;
-    let model = this.cache.get(key);
-    if (!model) {
-      model = meteredModel(this.create(settings.provider, name, settings.baseUrl, settings.apiKey), settings.provider, this.metrics);
-      this.cache.set(key, model);
+    let resolved = this.cache.get(key);
+    if (!resolved) {
+      const { provider, baseUrl, apiKey, maxRetries } = settings;
+      const model = meteredModel(this.create(provider, name, baseUrl, apiKey), provider, this.metrics);
+      // Anthropic has no Chat Completions wire; the AI SDK streams it.
+      const streamer =
+        provider === 'anthropic'
+          ? new AiSdkTurnStreamer(model, maxRetries)
+          : new ChatCompletionsTurnStreamer({ provider, model: name, baseURL: baseUrl, apiKey, maxRetries });
+      resolved = { model, streamer, provider, name, maxRetries };
+      this.cache.set(key, resolved);
     }
-    return { model, provider: settings.provider, name, maxRetries: settings.maxRetries };
+    return resolved;
   }
 
-  private create(provider: 'openai' | 'anthropic' | 'openai-compatible', name: string, baseURL?: string, apiKey?: string): LanguageModelV3 {
+  private create(provider: ProviderName, name: string, baseURL?: string, apiKey?: string): LanguageModelV3 {
     switch (provider) {
       case 'openai':
         // Chat Completions rather than the Responses API: it is what OpenAI-compatible proxies also speak.

@@ -16,8 +16,7 @@ import { AgentError, AgentErrorCode } from '../agent.error';
 export function providerError(error: unknown, provider: string): AgentError {
   if (error instanceof AgentError) return error;
   if (RetryError.isInstance(error)) {
-    const mapped = providerError(error.lastError, provider);
-    return new AgentError(mapped.code, `${mapped.message} (gave up after ${error.errors.length} attempts)`);
+    return afterAttempts(providerError(error.lastError, provider), error.errors.length);
   }
   if (APICallError.isInstance(error)) return fromApiCall(error, provider);
   if (
@@ -26,27 +25,45 @@ export function providerError(error: unknown, provider: string): AgentError {
     InvalidResponseDataError.isInstance(error) ||
     EmptyResponseBodyError.isInstance(error)
   ) {
-    return new AgentError(AgentErrorCode.MalformedResponse, `The ${provider} provider sent a response that could not be understood`);
+    return malformedResponse(provider);
   }
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return new AgentError(AgentErrorCode.ProviderTimeout, `The ${provider} provider did not answer in time`);
-  }
+  if (error instanceof Error && error.name === 'TimeoutError') return providerTimeout(provider);
   const detail = error instanceof Error ? error.message : String(error);
   return new AgentError(AgentErrorCode.Internal, `The ${provider} model call failed: ${detail}`);
 }
 
 function fromApiCall(error: APICallError, provider: string): AgentError {
   const status = error.statusCode;
-  if (status === undefined) {
-    return new AgentError(AgentErrorCode.ProviderUnreachable, `Could not reach the ${provider} provider at ${origin(error.url)}: ${networkCause(error)}`);
-  }
+  return status === undefined ? unreachable(provider, error.url, error) : statusError(status, provider, error.message);
+}
+
+/** What a provider's HTTP status means; `detail` is the provider's own message, shown for requests it rejected. */
+export function statusError(status: number, provider: string, detail: string): AgentError {
   const said = `The ${provider} provider answered ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
   if (status === 401 || status === 403) {
     return new AgentError(AgentErrorCode.ProviderUnauthorized, `${said}: check MODEL_API_KEY`);
   }
   if (status === 429) return new AgentError(AgentErrorCode.ProviderRateLimited, `${said}: rate limited, try again later`);
   if (status >= 500) return new AgentError(AgentErrorCode.ProviderUnavailable, `${said}: the provider is failing`);
-  return new AgentError(AgentErrorCode.ProviderRejected, `${said}: ${error.message}`);
+  return new AgentError(AgentErrorCode.ProviderRejected, `${said}: ${detail}`);
+}
+
+/** No HTTP answer at all: where it tried and the socket's error code. */
+export function unreachable(provider: string, url: string, error: unknown): AgentError {
+  return new AgentError(AgentErrorCode.ProviderUnreachable, `Could not reach the ${provider} provider at ${origin(url)}: ${networkCause(error)}`);
+}
+
+export function malformedResponse(provider: string): AgentError {
+  return new AgentError(AgentErrorCode.MalformedResponse, `The ${provider} provider sent a response that could not be understood`);
+}
+
+export function providerTimeout(provider: string): AgentError {
+  return new AgentError(AgentErrorCode.ProviderTimeout, `The ${provider} provider did not answer in time`);
+}
+
+/** The failure of the last of several attempts. */
+export function afterAttempts(error: AgentError, attempts: number): AgentError {
+  return new AgentError(error.code, `${error.message} (gave up after ${attempts} attempts)`);
 }
 
 // fetch wraps the socket error ("fetch failed" → ECONNREFUSED); the innermost code says what happened.
