@@ -47,9 +47,12 @@ export class TurnExecutor {
         if (event.type === 'run.started' && turn.greeting) await writer.append([entry], `turn:${turn.runId}`);
         // Deltas and start markers carry nothing a finished turn needs: sent now, stored with the next batch.
         else if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
-        else await writer.append([entry], event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled' ? null : undefined);
+        // The turn is durable once its end is: the writer stores in call order, so waiting for the end waits for all.
+        else if (event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'run.cancelled') await writer.append([entry], null);
+        // Stored before anyone sees it, without holding the run up: a failure stops the writer, and so the run.
+        else writer.appendLater([entry]);
         if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
-          await writer.append([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
+          writer.appendLater([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
         }
       }
     } catch (error) {

@@ -13,11 +13,26 @@ export type WriterRequestHandler = (request: ControlRequest) => Promise<unknown>
 const DELTA_FLUSH_MS = 50;
 const DELTA_BATCH = 64;
 
+interface LoggedEvent {
+  event: LogEvent;
+  /** Published only once stored (everything but token deltas and start markers). */
+  durable: boolean;
+}
+
+interface PendingAppend {
+  events: LogEvent[];
+  activeRun: string | null | undefined;
+  calledAt: number;
+  resolve: (events: LogEvent[]) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * The one writer of a chat's log while it holds the chat's lease. It numbers events, and publishes
- * them in that order: `append` stores before publishing (durable before anyone sees it), `stream`
- * publishes at once and stores with the next batch (token deltas: off the database's hot path).
- * Every operation runs in call order on one chain, so followers never see seq n+1 before n.
+ * The one writer of a chat's log while it holds the chat's lease. Events are numbered when called, in
+ * call order, and published in that order: `append`ed ones once stored (durable before anyone sees
+ * them), `stream`ed ones (token deltas) at once, stored with the next batch. Appends made within one
+ * tick of the event loop are stored together in one write (group commit): a turn's tool call, its
+ * result and its step's end cost one write, not three.
  */
 export class ChatWriter {
   private readonly logger = new Logger('ChatWriter');
@@ -25,8 +40,13 @@ export class ChatWriter {
   /** Aborted when this writer must stop: its lease was lost or storage failed. */
   readonly signal: AbortSignal;
   private readonly handlers = new Map<string, WriterRequestHandler>();
-  private readonly buffer: LogEvent[] = [];
+  /** Numbered, not stored yet, in seq order. */
+  private unstored: LogEvent[] = [];
+  /** Numbered, not published yet, in seq order: the first one waits for its storage. */
+  private readonly unpublished: LoggedEvent[] = [];
+  private appends: PendingAppend[] = [];
   private chain: Promise<unknown> = Promise.resolve();
+  private flushScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   stopServing: () => void = () => undefined;
@@ -58,40 +78,46 @@ export class ChatWriter {
   }
 
   /**
-   * Stores the events (with any buffered deltas before them), then publishes them. `activeRun` marks
-   * the run in flight in the same statement (a string), clears it (null) or leaves it (undefined).
+   * Stores the events (with everything numbered before them), then publishes them; resolves once they
+   * are published. `activeRun` marks the run in flight in the same write (a string), clears it (null)
+   * or leaves it (undefined).
    */
   append(events: NewLogEvent[], activeRun?: string | null): Promise<LogEvent[]> {
-    const calledAt = performance.now();
-    return this.enqueue(async () => {
-      const numbered = events.map((event) => this.number(event));
-      await this.store([...this.buffer.splice(0), ...numbered], activeRun);
-      for (const event of numbered) this.bus.publish(toWire(event), this.durableSeq);
-      // From the call: time spent waiting behind earlier work on the chain is latency the caller sees.
-      this.metrics.logAppended((performance.now() - calledAt) / 1000);
-      return numbered;
+    if (this.signal.aborted) return Promise.reject(this.lostError());
+    const numbered = events.map((event) => this.number(event, true));
+    return new Promise((resolve, reject) => {
+      this.appends.push({ events: numbered, activeRun, calledAt: performance.now(), resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      // The rest of this tick's appends join the same write.
+      setImmediate(() => {
+        this.flushScheduled = false;
+        void this.flush().catch(() => undefined);
+      });
     });
   }
 
-  /** Publishes now and stores within DELTA_FLUSH_MS: for token deltas, which a crash may lose. */
-  stream(event: NewLogEvent): void {
-    void this.enqueue(() => {
-      const numbered = this.number(event);
-      this.buffer.push(numbered);
-      this.bus.publish(toWire(numbered), this.durableSeq);
-      if (this.buffer.length >= DELTA_BATCH) return this.store(this.buffer.splice(0));
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        void this.enqueue(() => this.store(this.buffer.splice(0))).catch(() => undefined);
-      }, DELTA_FLUSH_MS);
-      return Promise.resolve();
-    }).catch(() => undefined);
+  /**
+   * Like `append`, for a caller that does not wait: a failure to store stops the writer (its `signal`),
+   * which is how the run producing the events learns of it.
+   */
+  appendLater(events: NewLogEvent[]): void {
+    this.append(events).catch(() => undefined);
   }
 
-  /** Stores what is buffered, stops answering requests and gives the chat up. */
+  /** Publishes now (after what was numbered before it) and stores within DELTA_FLUSH_MS: for token deltas, which a crash may lose. */
+  stream(event: NewLogEvent): void {
+    if (this.signal.aborted) return;
+    this.number(event, false);
+    this.publishReady();
+    if (this.unstored.length >= DELTA_BATCH) void this.flush().catch(() => undefined);
+    else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), DELTA_FLUSH_MS);
+  }
+
+  /** Stores what is numbered, stops answering requests and gives the chat up. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.enqueue(() => this.store(this.buffer.splice(0))).catch((error: unknown) => this.logger.warn(`chat ${this.chatId}: ${String(error)}`));
+      await this.flush().catch((error: unknown) => this.logger.warn(`chat ${this.chatId}: ${String(error)}`));
       if (this.timer) clearTimeout(this.timer);
       this.stopServing();
       await this.bus.settle(this.chatId, this.durableSeq).catch(() => undefined);
@@ -100,13 +126,60 @@ export class ChatWriter {
     return this.closing;
   }
 
-  private number(event: NewLogEvent): LogEvent {
+  private number(event: NewLogEvent, durable: boolean): LogEvent {
     this.lastSeq += 1;
-    return asLogEvent({ chatId: this.chatId, seq: this.lastSeq, runId: event.runId, type: event.type, payload: event.payload, createdAt: new Date() });
+    const logged = asLogEvent({ chatId: this.chatId, seq: this.lastSeq, runId: event.runId, type: event.type, payload: event.payload, createdAt: new Date() });
+    this.unstored.push(logged);
+    this.unpublished.push({ event: logged, durable });
+    return logged;
+  }
+
+  /** Publishes, in seq order, every event that may be seen: up to the first durable one not stored yet. */
+  private publishReady(): void {
+    let published = 0;
+    for (const next of this.unpublished) {
+      if (next.durable && next.event.seq > this.durableSeq) break;
+      this.bus.publish(toWire(next.event), this.durableSeq);
+      published += 1;
+    }
+    if (published > 0) this.unpublished.splice(0, published);
+  }
+
+  /** One write of everything numbered so far, one at a time in call order. */
+  private flush(): Promise<void> {
+    const run = this.chain.then(() => this.storeNumbered());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async storeNumbered(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const events = this.unstored;
+    const appends = this.appends;
+    if (events.length === 0 && appends.length === 0) return;
+    this.unstored = [];
+    this.appends = [];
+    // The last word on the run in flight wins: the appends of one write happened in this order.
+    let activeRun: string | null | undefined;
+    for (const append of appends) if (append.activeRun !== undefined) activeRun = append.activeRun;
+    try {
+      await this.store(events, activeRun);
+    } catch (error) {
+      for (const append of appends) append.reject(error);
+      throw error;
+    }
+    this.publishReady();
+    const now = performance.now();
+    for (const append of appends) {
+      // From the call: time spent waiting behind earlier writes is latency the caller sees.
+      this.metrics.logAppended((now - append.calledAt) / 1000);
+      append.resolve(append.events);
+    }
   }
 
   private async store(events: LogEvent[], activeRun?: string | null): Promise<void> {
-    if (this.signal.aborted) throw new EventLogError(EventLogErrorCode.WriterLost, `The writer of chat ${this.chatId} stopped`);
+    if (this.signal.aborted) throw this.lostError();
     try {
       if (!(await this.repository.write(this.chatId, this.lease.fence, events, activeRun))) {
         throw new EventLogError(EventLogErrorCode.WriterLost, `A newer writer took chat ${this.chatId} over`);
@@ -120,9 +193,7 @@ export class ChatWriter {
     this.metrics.logStored((Date.now() - events[0]!.createdAt.getTime()) / 1000);
   }
 
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(work);
-    this.chain = run.catch(() => undefined);
-    return run;
+  private lostError(): EventLogError {
+    return new EventLogError(EventLogErrorCode.WriterLost, `The writer of chat ${this.chatId} stopped`);
   }
 }

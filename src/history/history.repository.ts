@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan, MoreThan, Not, Raw, type FindOptionsWhere } from 'typeorm';
 import { ChatEvent } from './chat-event.entity';
 import { Chat } from './chat.entity';
+import { logWritesFor, type LogWrites } from './log-writes';
 
 export interface StoredChatEvent {
   chatId: string;
@@ -13,12 +14,11 @@ export interface StoredChatEvent {
   createdAt: Date;
 }
 
-// Rows per INSERT: well under the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
-const INSERT_BATCH = 500;
-
 /** All SQL for chats and their event log; the same statements run on SQLite and PostgreSQL. */
 @Injectable()
 export class HistoryRepository {
+  private writes: LogWrites | undefined;
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The chat's owner, claiming the chat for `ownerId` when nobody has used the id yet (race-safe). */
@@ -57,26 +57,12 @@ export class HistoryRepository {
   /**
    * Stores events the lease holder numbered; false (nothing stored) when a newer lease fenced it out.
    * `activeRun` records the run now in flight (a string), that none is (null), or leaves it (undefined).
-   * Not one transaction (better-sqlite3 shares one connection): the primary key still refuses a seq
-   * stored twice, so the worst a crash between the two statements leaves is a gap.
+   * One transaction; the primary key refuses a seq stored twice.
    */
   async write(chatId: string, fence: number, events: StoredChatEvent[], activeRun?: string | null): Promise<boolean> {
     if (events.length === 0 && activeRun === undefined) return true;
-    const update: Partial<Chat> = { writerFence: fence };
-    if (events.length > 0) update.lastSeq = events.at(-1)!.seq;
-    if (activeRun !== undefined) update.activeRun = activeRun;
-    const result = await this.db
-      .createQueryBuilder()
-      .update(Chat)
-      .set(update)
-      .where('id = :chatId AND writer_fence <= :fence', { chatId, fence })
-      .execute();
-    if ((result.affected ?? 0) === 0) return false;
-    for (let start = 0; start < events.length; start += INSERT_BATCH) {
-      const rows = events.slice(start, start + INSERT_BATCH).map((event) => ({ ...event, payload: JSON.stringify(event.payload ?? null) }));
-      await this.db.getRepository(ChatEvent).insert(rows);
-    }
-    return true;
+    this.writes ??= logWritesFor(this.db);
+    return this.writes.write(chatId, fence, events, activeRun);
   }
 
   /** Up to `limit` events after `afterSeq` (and before `beforeSeq` when given), oldest first. */

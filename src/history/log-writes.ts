@@ -1,0 +1,95 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import type { StoredChatEvent } from './history.repository';
+
+/**
+ * The event log's one hot statement, written for each driver rather than through the query builder:
+ * it runs once or twice per turn step, and the builder cost more CPU than the database did. Either way
+ * the chat's fence is checked and its row updated in the same transaction as the events are inserted.
+ */
+export interface LogWrites {
+  /** False (nothing stored) when a newer lease fenced `fence` out. */
+  write(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): Promise<boolean>;
+}
+
+export function logWritesFor(db: DataSource): LogWrites {
+  const driver = db.driver as unknown as { databaseConnection?: Database; master?: Pool };
+  if (db.options.type === 'better-sqlite3') return new SqliteLogWrites(driver.databaseConnection!);
+  return new PostgresLogWrites(driver.master!);
+}
+
+class SqliteLogWrites implements LogWrites {
+  private readonly updates = new Map<string, Statement>();
+  private readonly insert: Statement;
+  private readonly inTransaction: (chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined) => boolean;
+
+  constructor(private readonly db: Database) {
+    this.insert = db.prepare('INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    this.inTransaction = db.transaction((chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined) =>
+      this.writeNow(chatId, fence, events, activeRun),
+    );
+  }
+
+  write(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): Promise<boolean> {
+    try {
+      // Inside someone else's transaction (a start-up seed) better-sqlite3 refuses to nest one.
+      return Promise.resolve(this.db.inTransaction ? this.writeNow(chatId, fence, events, activeRun) : this.inTransaction(chatId, fence, events, activeRun));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private writeNow(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): boolean {
+    const sets = ['writer_fence = @fence'];
+    if (events.length > 0) sets.push('last_seq = @lastSeq');
+    if (activeRun !== undefined) sets.push('active_run = @activeRun');
+    const sql = `UPDATE chats SET ${sets.join(', ')} WHERE id = @chatId AND writer_fence <= @fence`;
+    let update = this.updates.get(sql);
+    if (!update) this.updates.set(sql, (update = this.db.prepare(sql)));
+    const { changes } = update.run({ chatId, fence, lastSeq: events.at(-1)?.seq ?? null, activeRun: activeRun ?? null });
+    if (changes === 0) return false;
+    for (const event of events) {
+      this.insert.run(chatId, event.seq, event.runId, event.type, JSON.stringify(event.payload ?? null), event.createdAt.getTime());
+    }
+    return true;
+  }
+}
+
+// One statement, so one round trip: the fence check and update, then the rows (none when fenced out).
+const POSTGRES_WRITE = `
+WITH chat AS (
+  UPDATE chats
+  SET writer_fence = $2,
+      last_seq = COALESCE($3::integer, last_seq),
+      active_run = CASE WHEN $4::boolean THEN $5::varchar ELSE active_run END
+  WHERE id = $1 AND writer_fence <= $2
+  RETURNING id
+), stored AS (
+  INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms)
+  SELECT chat.id, e.seq, e.run_id, e.type, e.payload, e.created_at_ms
+  FROM chat, unnest($6::integer[], $7::varchar[], $8::varchar[], $9::text[], $10::bigint[]) AS e(seq, run_id, type, payload, created_at_ms)
+)
+SELECT count(*)::integer AS owned FROM chat`;
+
+class PostgresLogWrites implements LogWrites {
+  constructor(private readonly pool: Pool) {}
+
+  async write(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): Promise<boolean> {
+    const values = [
+      chatId,
+      fence,
+      events.at(-1)?.seq ?? null,
+      activeRun !== undefined,
+      activeRun ?? null,
+      events.map((event) => event.seq),
+      events.map((event) => event.runId),
+      events.map((event) => event.type),
+      events.map((event) => JSON.stringify(event.payload ?? null)),
+      events.map((event) => event.createdAt.getTime()),
+    ];
+    // Named: each pooled connection parses and plans it once.
+    const result = await this.pool.query<{ owned: number }>({ name: 'agw_log_write', text: POSTGRES_WRITE, values });
+    return result.rows[0]!.owned > 0;
+  }
+}
