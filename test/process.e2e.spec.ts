@@ -88,13 +88,13 @@ describe('the server process, as npm start runs it', () => {
     expect(await quiz.next()).toEqual({ event: 'context', data: [{ name: 'MathProblem', fields: { answer: 16 } }] });
   });
 
-  it('logs JSON lines with request ids and never the token', async () => {
-    const server = start();
+  it('logs JSON lines with request ids and never the token, even with the headers at debug', async () => {
+    const server = start({ LOG_LEVEL: 'debug' });
     const url = await server.listening();
     const token = runTokenCli(['--sub', 'alice'], { DATA_DIR: dataDir }).stdout.trim();
     await fetch(`${url}/auth/me`, { headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': 'trace-1' } });
     await TestSocket.refusal(`${url.replace('http', 'ws')}/chat/x?access_token=${token}x`);
-    const request = await server.waitFor((line) => (line.req as { id?: string } | undefined)?.id === 'trace-1');
+    const request = await server.waitFor((line) => line.requestId === 'trace-1' && line.msg === 'request completed');
     expect(request).toMatchObject({ req: { headers: { authorization: '[redacted]' } }, res: { statusCode: 200 } });
     await server.waitFor((line) => line.msg === 'WebSocket upgrade refused');
     expect(server.stdout).not.toContain(token);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
@@ -13,8 +14,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {
     super({
       jwtFromRequest: (req: Request) => bearerFromHeaders(req.headers),
-      secretOrKeyProvider: (_req: Request, rawJwt: string, done: (err: unknown, key?: string) => void) => {
-        verifier.keyFor(rawJwt).then((key) => done(null, key), (error: unknown) => done(error));
+      secretOrKeyProvider: (_req: Request, rawJwt: string, done: (err: unknown, key?: Buffer) => void) => {
+        // passport-jwt hands the key to jsonwebtoken as it is; its types predate KeyObject, which spares a PEM parse per verify.
+        verifier.keyFor(rawJwt).then((key: KeyObject) => done(null, key as unknown as Buffer), (error: unknown) => done(error));
       },
       jsonWebTokenOptions: verifier.verifyOptions,
       // passport-jwt copies these top-level options over jsonWebTokenOptions, undefined or not: repeat them.

@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
 import { JwksClient, SigningKeyNotFoundError } from 'jwks-rsa';
 import type { AuthConfig } from '../config/app-config';
@@ -5,7 +6,10 @@ import { AuthError, AuthErrorCode } from './auth.error';
 import type { AuthUser } from './auth-user';
 import { userFromClaims } from './claims';
 
-type KeyLookup = (kid: string | undefined) => Promise<string>;
+type KeyLookup = (kid: string | undefined) => Promise<KeyObject>;
+
+// jwks-rsa's own cache lifetime: a key the identity provider stops listing is refused no later than before.
+const JWKS_CACHE_MS = 10 * 60 * 1000;
 
 /**
  * The one place a token is judged. REST (through passport-jwt) and every WebSocket upgrade use its key
@@ -30,12 +34,13 @@ export class TokenVerifier {
 
   static forConfig(auth: AuthConfig, secret: string | null): TokenVerifier {
     if (auth.mode === 'jwks') {
-      const client = new JwksClient({ jwksUri: auth.jwksUri, cache: true, rateLimit: true, timeout: 5000 });
-      const lookup: KeyLookup = async (kid) => (await client.getSigningKey(kid)).getPublicKey();
-      return new TokenVerifier(lookup, auth.algorithms as Algorithm[], auth);
+      const client = new JwksClient({ jwksUri: auth.jwksUri, cache: true, cacheMaxAge: JWKS_CACHE_MS, rateLimit: true, timeout: 5000 });
+      return new TokenVerifier(cachedKeys(client), auth.algorithms as Algorithm[], auth);
     }
     if (!secret) throw new Error('TokenVerifier needs the signing secret in secret mode');
-    return new TokenVerifier(() => Promise.resolve(secret), ['HS256'], auth);
+    // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM public key on every verify.
+    const key = Promise.resolve(createSecretKey(Buffer.from(secret, 'utf8')));
+    return new TokenVerifier(() => key, ['HS256'], auth);
   }
 
   async verify(token: string): Promise<AuthUser> {
@@ -49,7 +54,7 @@ export class TokenVerifier {
   }
 
   /** Checks the header before any key is fetched, so a forged alg never reaches a key lookup. */
-  async keyFor(token: string): Promise<string> {
+  async keyFor(token: string): Promise<KeyObject> {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') {
       throw new AuthError(AuthErrorCode.InvalidToken, 'The token is not a well-formed JWT');
@@ -94,4 +99,16 @@ export class TokenVerifier {
     // Anything else is the key source failing (the identity provider unreachable or answering garbage).
     return new AuthError(AuthErrorCode.KeysUnavailable, 'The signing keys could not be fetched from the identity provider');
   }
+}
+
+/** Each listed key parsed once into a KeyObject and kept as long as jwks-rsa keeps the PEM it came from. */
+function cachedKeys(client: JwksClient): KeyLookup {
+  const keys = new Map<string | undefined, { key: KeyObject; expiresAt: number }>();
+  return async (kid) => {
+    const cached = keys.get(kid);
+    if (cached && cached.expiresAt > Date.now()) return cached.key;
+    const key = createPublicKey((await client.getSigningKey(kid)).getPublicKey());
+    keys.set(kid, { key, expiresAt: Date.now() + JWKS_CACHE_MS });
+    return key;
+  };
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { runInLogScope } from './log-context';
 import { redactUrl } from './logger';
 
@@ -17,28 +16,45 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export type RequestLogger = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
-/** One line per request, and the request id on every line logged while serving it (log-context.ts). */
+interface LoggedRequest extends IncomingMessage {
+  id?: string;
+}
+
+/**
+ * One line per request (method, url, status, time and request id; the headers too at debug), and the request id on
+ * every line logged while serving it (log-context.ts). Hand-written rather than pino-http, whose every line
+ * serialized the full request and response headers and cost about a seventh of a small request's time.
+ */
 export function createRequestLogger(logger: Logger): RequestLogger {
-  const httpLogger = pinoHttp({
-    logger,
-    // `requestId` at the top level of every line, the same field the WebSocket lines use.
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = requestIdOf(req);
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string; headers: unknown; remoteAddress: unknown }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url),
-        headers: req.headers,
-        remoteAddress: req.remoteAddress,
-      }),
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-  });
-  return (req, res, next) => httpLogger(req, res, () => runInLogScope({ requestId: req.id }, next));
+  return (req: LoggedRequest, res, next) => {
+    const requestId = requestIdOf(req);
+    req.id = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const startedAt = Date.now();
+    const done = () => {
+      res.off('finish', done);
+      res.off('close', done);
+      logRequest(logger, req, res, requestId, Date.now() - startedAt);
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    runInLogScope({ requestId }, next);
+  };
+}
+
+function logRequest(logger: Logger, req: LoggedRequest, res: ServerResponse, requestId: string, responseTime: number): void {
+  const status = res.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!logger.isLevelEnabled(level)) return;
+  const line: Record<string, unknown> = {
+    requestId,
+    req: { method: req.method, url: redactUrl(req.url) },
+    res: { statusCode: status },
+    responseTime,
+  };
+  if (logger.isLevelEnabled('debug')) {
+    line.req = { method: req.method, url: redactUrl(req.url), headers: req.headers, remoteAddress: req.socket?.remoteAddress };
+    line.res = { statusCode: status, headers: res.getHeaders() };
+  }
+  logger[level](line, status >= 500 ? 'request errored' : !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
 }

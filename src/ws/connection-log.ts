@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { runInLogScope } from '../logging/log-context';
+import type { GatewaySocket } from './gateway-socket';
 
 export interface ConnectionLogFields {
   requestId: string;
+  /** The upgrade URL, access token redacted. */
+  url: string | undefined;
   sub: string;
   /** `chat`, `interact` or `interactive`: which wire protocol the socket speaks. */
   protocol: string;
@@ -12,13 +15,25 @@ export interface ConnectionLogFields {
 /**
  * One line when a socket opens and one when it closes (with its code and how long it lived), and the socket's
  * request id on every line its handlers log. `ws` delivers frames and the close through its own `emit`, outside
- * the async context of the upgrade, so the socket's events are re-entered into the socket's log scope here.
+ * the async context of the upgrade, so GatewaySocket re-enters its events into the socket's log scope.
  */
-export function traceConnection(socket: WebSocket, log: Logger, fields: ConnectionLogFields, open: () => void): void {
-  const openedAt = Date.now();
-  const emit = socket.emit.bind(socket);
-  socket.emit = (event: string | symbol, ...args: unknown[]) => runInLogScope({ requestId: fields.requestId }, () => emit(event, ...args));
-  socket.once('close', (code: number) => log.info({ sub: fields.sub, protocol: fields.protocol, code, durationMs: Date.now() - openedAt }, 'WebSocket closed'));
-  log.info({ sub: fields.sub, protocol: fields.protocol }, 'WebSocket opened');
-  runInLogScope({ requestId: fields.requestId }, open);
+export class ConnectionLog {
+  /** One close listener for every socket (ws emits `close` once): what differs per socket is read from it. */
+  private readonly closed: (this: WebSocket, code: number) => void;
+
+  constructor(private readonly logger: Logger) {
+    this.closed = function (this: WebSocket, code: number) {
+      const socket = this as GatewaySocket;
+      logger.info({ ...socket.connection, code, durationMs: Date.now() - socket.openedAt }, 'WebSocket closed');
+    };
+  }
+
+  trace(socket: GatewaySocket, fields: ConnectionLogFields, open: () => void): void {
+    socket.openedAt = Date.now();
+    socket.connection = fields;
+    socket.logScope = { requestId: fields.requestId };
+    socket.on('close', this.closed);
+    this.logger.info(fields, 'WebSocket opened');
+    runInLogScope(socket.logScope, open);
+  }
 }

@@ -1,0 +1,69 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LogCapture } from '../../test/support/log-capture';
+import { scopedLogger } from './log-context';
+import { createLogger } from './logger';
+import { createRequestLogger } from './request-logger';
+
+describe('the request log line', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  async function serve(level: string, status = 200): Promise<{ url: string; logs: LogCapture }> {
+    const logs = new LogCapture();
+    const logger = createLogger(level, logs.stream);
+    const log = createRequestLogger(logger);
+    server = createServer((req, res) =>
+      log(req, res, () => {
+        scopedLogger(logger).warn('while serving');
+        res.statusCode = status;
+        res.end('ok');
+      }),
+    );
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, logs };
+  }
+
+  const headers = { Authorization: 'Bearer secret-token', 'X-Request-Id': 'req-1' };
+
+  it('at info is lean: method, url (token redacted), status, time and request id, no headers', async () => {
+    const { url, logs } = await serve('info');
+    const res = await fetch(`${url}/things?access_token=abc&x=1`, { headers });
+    expect(res.headers.get('x-request-id')).toBe('req-1');
+    const line = await logs.find((entry) => entry.msg === 'request completed');
+    expect(line).toEqual({
+      level: 30,
+      time: expect.any(String) as string,
+      service: 'agent-gateway',
+      requestId: 'req-1',
+      req: { method: 'GET', url: '/things?access_token=[redacted]&x=1' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number) as number,
+      msg: 'request completed',
+    });
+    expect(logs.lines.find((entry) => entry.msg === 'while serving')).toMatchObject({ requestId: 'req-1' });
+  });
+
+  it('at debug adds the request and response headers, credentials redacted', async () => {
+    const { url, logs } = await serve('debug');
+    await fetch(`${url}/things`, { headers });
+    const line = await logs.find((entry) => entry.msg === 'request completed');
+    expect(line).toMatchObject({
+      requestId: 'req-1',
+      req: { method: 'GET', url: '/things', headers: { authorization: '[redacted]', 'x-request-id': 'req-1' } },
+      res: { statusCode: 200, headers: { 'x-request-id': 'req-1' } },
+    });
+    expect(JSON.stringify(logs.lines)).not.toContain('secret-token');
+  });
+
+  it('logs a 4xx at warn and a 5xx at error as "request errored"', async () => {
+    const client = await serve('info', 404);
+    await fetch(`${client.url}/missing`);
+    expect(await client.logs.find((entry) => entry.msg === 'request completed')).toMatchObject({ level: 40, res: { statusCode: 404 } });
+    server!.close();
+    const failing = await serve('info', 503);
+    await fetch(`${failing.url}/broken`);
+    expect(await failing.logs.find((entry) => entry.msg === 'request errored')).toMatchObject({ level: 50, res: { statusCode: 503 } });
+  });
+});
