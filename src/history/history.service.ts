@@ -31,8 +31,7 @@ export class HistoryService {
 
   /** The chat's owner, claiming it for `sub` when nobody has used the id yet; known owners cost no query. */
   async claim(chatId: string, sub: string): Promise<string> {
-    const known = await this.ownerOf(chatId);
-    return known ?? this.remember(chatId, await this.history.claimChat(chatId, sub));
+    return this.owners.get(chatId) ?? this.remember(chatId, await this.history.claimChat(chatId, sub));
   }
 
   /** The chat's owner, or null for a chat nobody has used yet. */
