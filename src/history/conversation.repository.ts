@@ -22,8 +22,10 @@ export class ConversationRepository {
     return chat ? toState(chat) : null;
   }
 
+  /** Read before every turn: plain SQL, as the query builder would cost more than the query. */
   async status(chatId: string): Promise<ConversationStatus | null> {
-    const chat = await this.db.getRepository(Chat).findOne({ where: { id: chatId }, select: { id: true, status: true } });
+    const [sql, values] = this.db.driver.escapeQueryWithParameters('SELECT status FROM chats WHERE id = :chatId', { chatId });
+    const [chat] = await this.db.query<Array<{ status: ConversationStatus }>>(sql, values);
     return chat?.status ?? null;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThan, MoreThan, Not, Raw, type FindOptionsWhere } from 'typeorm';
+import { DataSource, In, IsNull, Not, Raw } from 'typeorm';
 import { ChatEvent } from './chat-event.entity';
 import { Chat } from './chat.entity';
 import { logWritesFor, type LogWrites } from './log-writes';
@@ -35,8 +35,8 @@ export class HistoryRepository {
   }
 
   async findOwner(chatId: string): Promise<string | null> {
-    const chat = await this.db.getRepository(Chat).findOne({ where: { id: chatId }, select: { id: true, ownerId: true } });
-    return chat?.ownerId ?? null;
+    const [chat] = await this.rows<{ owner_id: string }>('SELECT owner_id FROM chats WHERE id = :chatId', { chatId });
+    return chat?.owner_id ?? null;
   }
 
   /**
@@ -67,9 +67,9 @@ export class HistoryRepository {
 
   /** Up to `limit` events after `afterSeq` (and before `beforeSeq` when given), oldest first. */
   async listAfter(chatId: string, afterSeq: number, options: { limit: number; beforeSeq?: number }): Promise<StoredChatEvent[]> {
-    const seq = options.beforeSeq === undefined ? MoreThan(afterSeq) : Between(afterSeq, options.beforeSeq);
-    const rows = await this.db.getRepository(ChatEvent).find({ where: { chatId, seq }, order: { seq: 'ASC' }, take: options.limit });
-    return rows.map(toStored);
+    const before = options.beforeSeq === undefined ? '' : ' AND seq < :before';
+    const sql = `SELECT ${EVENT_COLUMNS} FROM chat_events WHERE chat_id = :chatId AND seq > :after${before} ORDER BY seq ASC LIMIT :limit`;
+    return this.events(sql, { chatId, after: afterSeq, before: options.beforeSeq, limit: options.limit });
   }
 
   /**
@@ -80,12 +80,14 @@ export class HistoryRepository {
   async list(chatId: string, options: { limit: number; beforeSeq?: number; types?: readonly string[]; runId?: string }): Promise<StoredChatEvent[]> {
     // `IN ()` is not valid SQL everywhere; an empty type list means no events.
     if (options.types?.length === 0) return [];
-    const where: FindOptionsWhere<ChatEvent> = { chatId };
-    if (options.types) where.type = In([...options.types]);
-    if (options.beforeSeq !== undefined) where.seq = LessThan(options.beforeSeq);
-    if (options.runId !== undefined) where.runId = options.runId;
-    const rows = await this.db.getRepository(ChatEvent).find({ where, order: { seq: 'DESC' }, take: options.limit });
-    return rows.reverse().map(toStored);
+    const filters = [
+      options.types ? ' AND type IN (:...types)' : '',
+      options.beforeSeq === undefined ? '' : ' AND seq < :before',
+      options.runId === undefined ? '' : ' AND run_id = :runId',
+    ].join('');
+    const sql = `SELECT ${EVENT_COLUMNS} FROM chat_events WHERE chat_id = :chatId${filters} ORDER BY seq DESC LIMIT :limit`;
+    const rows = await this.events(sql, { chatId, types: options.types, before: options.beforeSeq, runId: options.runId, limit: options.limit });
+    return rows.reverse();
   }
 
   /** Whether the chat logged an event of one of `types` whose payload's `key` is `value`. */
@@ -108,18 +110,18 @@ export class HistoryRepository {
   }
 
   async event(chatId: string, seq: number): Promise<StoredChatEvent | null> {
-    const row = await this.db.getRepository(ChatEvent).findOneBy({ chatId, seq });
-    return row ? toStored(row) : null;
+    const [event] = await this.events(`SELECT ${EVENT_COLUMNS} FROM chat_events WHERE chat_id = :chatId AND seq = :seq`, { chatId, seq });
+    return event ?? null;
   }
 
   async lastSeq(chatId: string): Promise<number> {
-    const chat = await this.db.getRepository(Chat).findOne({ where: { id: chatId }, select: { id: true, lastSeq: true } });
-    return chat?.lastSeq ?? 0;
+    const [chat] = await this.rows<{ last_seq: number | string }>('SELECT last_seq FROM chats WHERE id = :chatId', { chatId });
+    return chat ? Number(chat.last_seq) : 0;
   }
 
   async activeRun(chatId: string): Promise<string | null> {
-    const chat = await this.db.getRepository(Chat).findOne({ where: { id: chatId }, select: { id: true, activeRun: true } });
-    return chat?.activeRun ?? null;
+    const [chat] = await this.rows<{ active_run: string | null }>('SELECT active_run FROM chats WHERE id = :chatId', { chatId });
+    return chat?.active_run ?? null;
   }
 
   /** Chats whose log says a run or an interactive execution is in flight. */
@@ -131,16 +133,40 @@ export class HistoryRepository {
     });
     return chats.map((chat) => ({ chatId: chat.id, activeRun: chat.activeRun! }));
   }
-}
 
-/** `after < seq < before`. */
-function Between(after: number, before: number) {
-  return Raw((alias) => `${alias} > :after AND ${alias} < :before`, { after, before });
+  /**
+   * The log's reads in plain SQL: they run on every turn and every reconnect, and the query builder's own
+   * work cost more than the database's. Named parameters are bound by the driver, never spliced in.
+   */
+  private rows<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
+    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, parameters);
+    return this.db.query<T[]>(query, values);
+  }
+
+  private async events(sql: string, parameters: Record<string, unknown>): Promise<StoredChatEvent[]> {
+    return (await this.rows<EventRow>(sql, parameters)).map(fromRow);
+  }
 }
 
 /** LIKE's wildcards, and the backslash the query names as its escape, taken literally. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
+}
+
+const EVENT_COLUMNS = 'chat_id, seq, run_id, type, payload, created_at_ms';
+
+interface EventRow {
+  chat_id: string;
+  seq: number;
+  run_id: string | null;
+  type: string;
+  payload: string;
+  // node-pg returns bigint as a string.
+  created_at_ms: number | string;
+}
+
+function fromRow(row: EventRow): StoredChatEvent {
+  return { chatId: row.chat_id, seq: row.seq, runId: row.run_id, type: row.type, payload: JSON.parse(row.payload) as unknown, createdAt: new Date(Number(row.created_at_ms)) };
 }
 
 function toStored(row: ChatEvent): StoredChatEvent {

@@ -12,6 +12,8 @@ import { chunksOf } from '../../../common/chunks';
 import { readPrompt } from './builtin-prompt';
 import { decide, type Decision } from './builtin-rules';
 
+export const BUILTIN_MODEL_ID = 'builtin-rules';
+
 /**
  * No tokenizer runs here: counts are estimated at four characters a token (about right for English with
  * common tokenizers), so usage figures and limits behave offline as they will with a real provider.
@@ -32,7 +34,7 @@ function usageOf(options: LanguageModelV3CallOptions, decision: Decision): Langu
 export class BuiltinModel implements LanguageModelV3 {
   readonly specificationVersion = 'v3' as const;
   readonly provider = 'builtin';
-  readonly modelId = 'builtin-rules';
+  readonly modelId = BUILTIN_MODEL_ID;
   readonly supportedUrls = {};
 
   doGenerate(options: LanguageModelV3CallOptions): PromiseLike<LanguageModelV3GenerateResult> {
