@@ -9,9 +9,10 @@ import { asLogEvent, toWire } from './wire';
 
 export type WriterRequestHandler = (request: ControlRequest) => Promise<unknown>;
 
-// Deltas wait at most this long, or for this many siblings, before they are stored together.
-const DELTA_FLUSH_MS = 50;
-const DELTA_BATCH = 64;
+// Deltas wait at most this long, or for this many siblings, before they are stored together: each write's own
+// cost (a commit) is shared by more tokens, and a crash can lose no more than this much of a streaming answer.
+const DELTA_FLUSH_MS = 100;
+const DELTA_BATCH = 256;
 
 interface LoggedEvent {
   event: LogEvent;

@@ -1,9 +1,11 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Chat } from './chat.entity';
 import { epochMs } from './epoch-ms.transformer';
 
 /** One entry of a chat's append-only event log; `seq` orders it within the chat. */
 @Entity({ name: 'chat_events' })
+// Everything but token deltas, by type (see the migration): what memories, transcripts and history pages read.
+@Index('idx_chat_events_entries', ['chatId', 'type', 'seq'], { where: `type <> 'text.delta'` })
 export class ChatEvent {
   @PrimaryColumn({ name: 'chat_id', type: 'varchar', length: 128 })
   chatId!: string;

@@ -57,7 +57,7 @@ for (const kind of databaseKinds) {
           : await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
       expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['chats', 'chat_events']));
       const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
-      expect(applied.map((m) => m.name)).toEqual(['ChatHistory1763720000000', 'DemoTools1763720100000', 'ConversationStatus1763720200000', 'EventLogWriters1763720300000', 'DemoDataOutOfMigrations1763720400000']);
+      expect(applied.map((m) => m.name)).toEqual(['ChatHistory1763720000000', 'DemoTools1763720100000', 'ConversationStatus1763720200000', 'EventLogWriters1763720300000', 'DemoDataOutOfMigrations1763720400000', 'EventLogEntriesIndex1763720500000']);
       expect(dataSource.options.synchronize).toBe(false);
     });
 

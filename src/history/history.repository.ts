@@ -4,6 +4,7 @@ import { DataSource, In, IsNull, Not, Raw } from 'typeorm';
 import { ChatEvent } from './chat-event.entity';
 import { Chat } from './chat.entity';
 import { logWritesFor, type LogWrites } from './log-writes';
+import { bindParameters } from './sql-parameters';
 
 export interface StoredChatEvent {
   chatId: string;
@@ -81,7 +82,8 @@ export class HistoryRepository {
     // `IN ()` is not valid SQL everywhere; an empty type list means no events.
     if (options.types?.length === 0) return [];
     const filters = [
-      options.types ? ' AND type IN (:...types)' : '',
+      // The second term lets the planner use the partial index of non-delta entries (when no delta is asked for).
+      options.types ? ` AND type IN (:...types)${options.types.includes('text.delta') ? '' : ` AND type <> 'text.delta'`}` : '',
       options.beforeSeq === undefined ? '' : ' AND seq < :before',
       options.runId === undefined ? '' : ' AND run_id = :runId',
     ].join('');
@@ -139,7 +141,7 @@ export class HistoryRepository {
    * work cost more than the database's. Named parameters are bound by the driver, never spliced in.
    */
   private rows<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, parameters);
+    const [query, values] = bindParameters(sql, parameters, this.db.options.type === 'postgres' ? 'postgres' : 'sqlite');
     return this.db.query<T[]>(query, values);
   }
 

@@ -65,8 +65,10 @@ export class TurnTranslation {
   eventsFor(event: LogEvent): InteractEvent[] {
     const events: InteractEvent[] = [];
     const base = { convoId: this.convoId, seq: event.seq };
-    const run = asRunEvent(event);
-    if (this.debug && run && run.type !== 'text.delta') events.push({ type: 'debug', debug: run, ...base });
+    if (this.debug && event.type !== 'text.delta') {
+      const run = asRunEvent(event);
+      if (run) events.push({ type: 'debug', debug: run, ...base });
+    }
     switch (event.type) {
       case 'step.started':
         if (event.payload.planning) this.planningSteps.add(event.payload.step);
