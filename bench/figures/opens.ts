@@ -1,0 +1,60 @@
+import { openSocket } from '../support/stream-client';
+import { benchToken, startBaseline, startGateway, withTarget, type Target } from '../support/targets';
+import { asError, RowSet, sleep, type BenchContext, type Figure } from './figure';
+
+/**
+ * WebSocket opens per second: `opensInFlight` clients each open an authenticated socket, close it as soon as
+ * it is open, wait for the close to complete, and start over. Opens completed in the window are counted
+ * after half a second of warm-up. Each /chat client reuses its own chat id, as a reconnecting client does.
+ */
+export const opens: Figure = async (context) => {
+  const { config, mock } = context;
+  const rows = new RowSet('opens');
+  const token = benchToken();
+  const goal = { on: 'ratio' as const, bound: 'min' as const, limit: 0.8 };
+  const cases = [
+    { name: 'WS opens/s, /chat/{id}', path: (worker: number) => `/chat/open-${worker}` },
+    { name: 'WS opens/s, /interact', path: () => '/interact' },
+  ];
+  for (let run = 0; run < config.runs; run++) {
+    await withTarget(
+      () => startGateway(config, { model: mock.baseUrl }),
+      async (target) => {
+        for (const { name, path } of cases) rows.add(name, 'opens/s', await measure(context, target, token, path), { goal });
+      },
+    );
+    const bare = await withTarget(() => startBaseline(config, 'bare-ws'), (target) => measure(context, target, token, (worker) => `/open-${worker}`));
+    for (const { name } of cases) rows.add(name, 'opens/s', bare, { baseline: 'bare ws server' });
+  }
+  return rows.all();
+};
+
+async function measure(context: BenchContext, target: Target, token: string, path: (worker: number) => string): Promise<number> {
+  const { opensInFlight, opensWindowS } = context.config.sizes;
+  let opened = 0;
+  let stopped = false;
+  const workers = Array.from({ length: opensInFlight }, async (_, worker) => {
+    while (!stopped) {
+      const socket = await openSocket(target.wsUrl + path(worker), token);
+      opened++;
+      await new Promise((resolve) => {
+        socket.once('close', resolve);
+        socket.close();
+      });
+    }
+  });
+  const failure = Promise.all(workers).then(
+    () => undefined,
+    (error: unknown) => asError(error),
+  );
+  await sleep(500);
+  const [count0, t0] = [opened, performance.now()];
+  const error = await Promise.race([sleep(opensWindowS * 1000), failure]);
+  const [count1, t1] = [opened, performance.now()];
+  stopped = true;
+  await failure;
+  if (error) throw error;
+  const perS = ((count1 - count0) * 1000) / (t1 - t0);
+  context.log(`opens [${target.name}] ${path(0)}: ${Math.round(perS)}/s`);
+  return perS;
+}
