@@ -11,6 +11,5 @@ export default defineConfig({
     hookTimeout: 30000,
     pool: 'forks',
     reporters: ['default'],
-    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 });

@@ -49,7 +49,7 @@ const FULL: Sizes = {
   ],
   latencyReplyS: 8,
   turnChats: 20,
-  turnsPerChat: 5,
+  turnsPerChat: 10,
   idleSockets: 10000,
   opensWindowS: 3,
   opensInFlight: 50,

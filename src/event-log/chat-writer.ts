@@ -9,9 +9,10 @@ import { asLogEvent, toWire } from './wire';
 
 export type WriterRequestHandler = (request: ControlRequest) => Promise<unknown>;
 
-// Deltas wait at most this long, or for this many siblings, before they are stored together: each write's own
-// cost (a commit) is shared by more tokens, and a crash can lose no more than this much of a streaming answer.
-const DELTA_FLUSH_MS = 100;
+// Deltas wait at most this long, or for this many siblings, before they are stored together, so that a write's
+// own cost (a commit) is shared by many tokens even on a slow stream. Nothing a finished turn needs waits on it
+// (its end is stored with everything before it), and with Redis a writer's successor stores what it published.
+const DELTA_FLUSH_MS = 500;
 const DELTA_BATCH = 256;
 
 interface LoggedEvent {

@@ -24,15 +24,12 @@ export class HistoryRepository {
 
   /** The chat's owner, claiming the chat for `ownerId` when nobody has used the id yet (race-safe). */
   async claimChat(chatId: string, ownerId: string): Promise<string> {
-    await this.db
-      .createQueryBuilder()
-      .insert()
-      .into(Chat)
-      .values({ id: chatId, ownerId, lastSeq: 0, createdAt: new Date(), writerFence: 0 })
-      .orIgnore()
-      .execute();
-    const chat = await this.db.getRepository(Chat).findOneByOrFail({ id: chatId });
-    return chat.ownerId;
+    // Every upgrade to a new chat runs this: plain SQL, one statement when the chat is new.
+    const claimed = await this.rows<{ owner_id: string }>(
+      'INSERT INTO chats (id, owner_id, last_seq, created_at_ms, writer_fence) VALUES (:chatId, :ownerId, 0, :now, 0) ON CONFLICT (id) DO NOTHING RETURNING owner_id',
+      { chatId, ownerId, now: Date.now() },
+    );
+    return claimed[0]?.owner_id ?? (await this.findOwner(chatId))!;
   }
 
   async findOwner(chatId: string): Promise<string | null> {
