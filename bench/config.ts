@@ -47,7 +47,7 @@ const FULL: Sizes = {
     { streams: 100, rate: 20 },
     { streams: 1000, rate: 5 },
   ],
-  latencyReplyS: 8,
+  latencyReplyS: 10,
   turnChats: 20,
   turnsPerChat: 10,
   idleSockets: 10000,

@@ -10,6 +10,7 @@ import { inParallel, RowSet, type BenchContext, type Figure } from './figure';
 /** /chat without ?stream=1: the documented frames only (agent_step per step, message_end). */
 const PLAIN_CHAT: ClientProtocol = { ...CHAT, path: (id) => `/chat/${id}` };
 const TOOL_STEPS = 3;
+const WARM_UP_TURNS = 10;
 
 /**
  * A turn of four model calls (three calculator steps, then a short answer) on /chat, `turnChats` chats at a
@@ -60,8 +61,10 @@ async function measure(context: BenchContext, database: 'sqlite' | 'postgres'): 
       const token = benchToken();
       const ids = Array.from({ length: turnChats }, () => `turn-${randomUUID().slice(0, 8)}`);
       const clients = await inParallel(ids, 50, (id) => StreamClient.open(target.wsUrl, token, PLAIN_CHAT, id));
-      // One turn per chat first, not measured: a fresh server spends its first turns compiling, not serving.
-      await Promise.all(clients.map((client) => client.turn('what is 2+2, three times over?')));
+      // A few turns per chat first, not measured: a fresh server spends its first turns compiling, not serving.
+      await Promise.all(clients.map(async (client) => {
+        for (let n = 0; n < WARM_UP_TURNS; n++) await client.turn('what is 2+2, three times over?');
+      }));
       const framesBefore = clients.reduce((sum, client) => sum + client.frames, 0);
       const before = await logSize(target);
       const [cpu0, t0] = [target.proc.cpuMs(), performance.now()];
