@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { BenchConfig } from '../config';
-import { freePort } from './free-port';
+import { freePort } from '../../test/support/free-port';
 import { PinnedProcess } from './pinned-process';
 import { createDatabase, dropDatabase } from './postgres';
 

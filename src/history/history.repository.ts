@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Not, Raw } from 'typeorm';
-import { ChatEvent } from './chat-event.entity';
+import { DataSource, IsNull, Not } from 'typeorm';
 import { Chat } from './chat.entity';
 import { logWritesFor, type LogWrites } from './log-writes';
 import { bindParameters } from './sql-parameters';
@@ -100,12 +99,11 @@ export class HistoryRepository {
    */
   async firstEventWith(chatId: string, types: readonly [string, ...string[]], key: string, value: string): Promise<StoredChatEvent | null> {
     const pattern = `%${escapeLike(`${JSON.stringify(key)}:${JSON.stringify(value)}`)}%`;
-    const rows = await this.db.getRepository(ChatEvent).find({
-      where: { chatId, type: In([...types]), payload: Raw((alias) => `${alias} LIKE :pattern ESCAPE '\\'`, { pattern }) },
-      order: { seq: 'ASC' },
-    });
-    const row = rows.find((candidate) => (JSON.parse(candidate.payload) as Record<string, unknown>)[key] === value);
-    return row ? toStored(row) : null;
+    const candidates = await this.events(
+      `SELECT ${EVENT_COLUMNS} FROM chat_events WHERE chat_id = :chatId AND type IN (:...types) AND payload LIKE :pattern ESCAPE '\\' ORDER BY seq ASC`,
+      { chatId, types, pattern },
+    );
+    return candidates.find((candidate) => (candidate.payload as Record<string, unknown>)[key] === value) ?? null;
   }
 
   async event(chatId: string, seq: number): Promise<StoredChatEvent | null> {
@@ -168,6 +166,3 @@ function fromRow(row: EventRow): StoredChatEvent {
   return { chatId: row.chat_id, seq: row.seq, runId: row.run_id, type: row.type, payload: JSON.parse(row.payload) as unknown, createdAt: new Date(Number(row.created_at_ms)) };
 }
 
-function toStored(row: ChatEvent): StoredChatEvent {
-  return { chatId: row.chatId, seq: row.seq, runId: row.runId, type: row.type, payload: JSON.parse(row.payload) as unknown, createdAt: row.createdAt };
-}
