@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/rest-contract.setup.ts'],
     testTimeout: 20000,
     hookTimeout: 30000,
     pool: 'forks',

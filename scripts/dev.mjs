@@ -1,6 +1,7 @@
 // `npm run start:dev`: the compiler in watch mode, and the server restarted whenever its output changes.
 // Two Node features instead of a CLI framework (@nestjs/cli 12 needs Node 22.12+; CI runs Node 20.19).
 import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -13,6 +14,8 @@ compiler.stdout.on('data', (/** @type {Buffer} */ chunk) => {
   process.stdout.write(chunk);
   // The first clean compile starts the server; node --watch restarts it on every later one.
   if (!server && /Found 0 errors/.test(chunk.toString())) {
+    // The server reads the AsyncAPI document from dist/, as `npm run build` leaves it.
+    cpSync(join(root, 'docs', 'asyncapi.yaml'), join(root, 'dist', 'docs', 'asyncapi.yaml'));
     server = spawn(process.execPath, ['--watch-path=dist', '--watch-preserve-output', 'dist/src/main.js'], { cwd: root, stdio: 'inherit' });
   }
 });

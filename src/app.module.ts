@@ -4,7 +4,9 @@ import { AuthModule } from './auth/auth.module';
 import { AgentRunModule } from './chat/agent-run.module';
 import { ChatModule } from './chat/chat.module';
 import type { AppConfig } from './config/app-config';
+import { RequestLimitsModule } from './common/request-limits.module';
 import { ConfigModule } from './config/config.module';
+import { ContractsModule } from './contracts/contracts.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
@@ -24,12 +26,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        RequestLimitsModule,
         MetricsModule.forRoot(config),
         TracingModule,
         DatabaseModule.forRoot(config),
         CoordinationModule.forRoot(config),
         AuthModule,
         HealthModule,
+        ContractsModule,
         HistoryModule,
         AgentModule.forRoot({ demoContent: config.demoContent }),
         ChatModule,

@@ -1,5 +1,5 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { TokenVerifier } from './auth/token-verifier';
 import type { AppConfig } from './config/app-config';
@@ -8,6 +8,7 @@ import { DrainState } from './common/drain-state';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createRequestLogger } from './logging/request-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import { createOpenApiDocument } from './openapi/openapi-document';
 import { GatewayWsAdapter } from './ws/gateway-ws.adapter';
 import { LegacyPorts } from './ws/legacy-ports';
 import { WsHandshake } from './ws/ws-handshake';
@@ -32,15 +33,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     drainState: app.get(DrainState),
   });
   app.useWebSocketAdapter(adapter);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Agent Gateway')
-      .setDescription('REST API of the Agent Gateway. The WebSocket protocols are described in docs/.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return adapter;
 }

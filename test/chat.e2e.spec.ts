@@ -194,7 +194,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
       [{ type: 'client', message: 'hi', message_id: 7 }, 'message_id must be a non-empty string', undefined],
     ];
     for (const [frame, error, messageId] of cases) {
-      socket.send(frame);
+      socket.sendMalformed(frame);
       const expected: Frame = { type: 'agent_error', error, chat_id: 'chat-bad' };
       if (messageId) expected.message_id = messageId;
       expect(await socket.next()).toEqual(expected);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from './support/databases';
-import { platformTurn, textOf, type PlatformFrame } from './support/platform-client';
+import { malformedPlatformTurn, platformTurn, textOf, type PlatformFrame } from './support/platform-client';
 import { useScriptedModel } from './support/scripted-model';
 import { startTestApp, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
@@ -80,13 +80,13 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
   });
 
   it('closes with 1000 after an error event, and stores nothing for a bad object', async () => {
-    const bad = await turn(platformObject('p-bad', 'hello', { lightConvoData: { userName: 7 } }));
+    const bad = await malformedPlatformTurn(`${t.wsUrl}/interact`, alice, platformObject('p-bad', 'hello', { lightConvoData: { userName: 7 } }));
     expect(bad.code).toBe(1000);
     expect(bad.frames).toEqual([expect.objectContaining({ type: 'error', error: expect.objectContaining({ code: 'interact.invalid_object', message: expect.stringMatching(/lightConvoData.userName/) as string }) as object })]);
     const notJson = await new Promise<{ code: number; frames: unknown[] }>((resolve) => {
       const frames: unknown[] = [];
       void TestSocket.open(`${t.wsUrl}/interact`, { headers: { Authorization: `Bearer ${alice}` } }).then(async (socket) => {
-        socket.send('not json');
+        socket.sendMalformed('not json');
         frames.push(await socket.next());
         resolve({ code: (await socket.closed).code, frames });
       });

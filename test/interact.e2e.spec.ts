@@ -197,7 +197,8 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
 
   it('answers bad input with a documented error event, stores nothing, keeps the socket', async () => {
     const socket = await open();
-    const cases: Array<[unknown, string, RegExp]> = [
+    // Malformed: the contract (docs/asyncapi.yaml) refuses them too.
+    const malformed: Array<[unknown, string, RegExp]> = [
       ['not json', 'interact.invalid_object', /not valid JSON/],
       [{ ...interactObject('c-bad', 'x'), prompt: 7 }, 'interact.invalid_object', /prompt must be a string/],
       [interactObject('c-bad', 'x', { sessionId: {} }), 'interact.invalid_object', /sessionId must be a string/],
@@ -211,16 +212,26 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
       [interactObject('bad id', 'x'), 'interact.invalid_object', /convoId must be/],
       [interactObject('c-bad', 'x', { lightConvoData: { origin: 'x'.repeat(65) } }), 'interact.invalid_object', /origin must be a string of at most 64/],
       [interactObject('c-bad', 'x', { agentData: 'me' }), 'interact.invalid_object', /agentData must be an object/],
+    ];
+    // Well-formed, and refused for what they name.
+    const refused: Array<[unknown, string, RegExp]> = [
       [interactObject('c-bad', 'x', { agentId: 'nobody' }), 'agent.unknown_agent', /No agent is registered as "nobody"; the registered agents are: assistant, planner/],
       [interactObject('c-bad', 'x', { bucket: 'mars' }), 'interact.unknown_bucket', /bucket must be one of/],
       [interactObject('c-bad', 'x', { agentData: { ownerID: 'mallory' } }), 'interact.identity_mismatch', /token subject/],
     ];
-    for (const [frame, code, message] of cases) {
-      socket.send(frame);
+    const answered = async (code: string, message: RegExp) => {
       const event = await socket.next<{ type: string; error: { code: string; message: string } }>();
       expect(event.type).toBe('error');
       expect(event.error.code).toBe(code);
       expect(event.error.message).toMatch(message);
+    };
+    for (const [frame, code, message] of malformed) {
+      socket.sendMalformed(frame);
+      await answered(code, message);
+    }
+    for (const [frame, code, message] of refused) {
+      socket.send(frame);
+      await answered(code, message);
     }
     expect(await (await fetch(`${t.httpUrl}/history/c-bad`, auth('alice'))).json()).toEqual([]);
     socket.send(interactObject('c-bad', 'hello'));

@@ -71,9 +71,9 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
   it('answers a chat frame with nothing waiting, and bad frames, with error frames', async () => {
     const socket = await TestSocket.open(url('message=4x4&session_id=s-frames'), auth());
     expect(await socket.next()).toEqual(QUESTION);
-    socket.send('nope');
+    socket.sendMalformed('nope');
     expect(await socket.next()).toEqual({ event: 'error', data: { code: 'interactive.invalid_frame', message: 'The frame is not valid JSON' } });
-    socket.send({ type: 'chat', message: 16 });
+    socket.sendMalformed({ type: 'chat', message: 16 });
     expect(await socket.next()).toEqual({ event: 'error', data: { code: 'interactive.invalid_frame', message: 'message must be a string' } });
     socket.send(chat('16'));
     expect(await socket.next()).toEqual({ message: "You're Correct!" });

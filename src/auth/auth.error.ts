@@ -7,6 +7,7 @@ export enum AuthErrorCode {
   TokenExpired = 'auth.token_expired',
   MissingExpiry = 'auth.missing_exp',
   MissingSubject = 'auth.missing_sub',
+  InvalidSubject = 'auth.invalid_sub',
   WrongIssuer = 'auth.wrong_issuer',
   WrongAudience = 'auth.wrong_audience',
   UnknownSigningKey = 'auth.unknown_signing_key',

@@ -2,6 +2,9 @@ import type { JwtPayload } from 'jsonwebtoken';
 import { AuthError, AuthErrorCode } from './auth.error';
 import type { AuthUser } from './auth-user';
 
+/** `sub` becomes chats.owner_id, a varchar(255); PostgreSQL counts characters (code points) and refuses NUL in text. */
+export const MAX_SUBJECT_CHARS = 255;
+
 /** Turns a signature-checked payload into the caller, enforcing the claims every token must carry. */
 export function userFromClaims(payload: JwtPayload, rolesClaim: string): AuthUser {
   if (typeof payload.exp !== 'number') {
@@ -9,6 +12,9 @@ export function userFromClaims(payload: JwtPayload, rolesClaim: string): AuthUse
   }
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
     throw new AuthError(AuthErrorCode.MissingSubject, 'The token has no sub claim naming the user');
+  }
+  if (payload.sub.includes('\0') || [...payload.sub].length > MAX_SUBJECT_CHARS) {
+    throw new AuthError(AuthErrorCode.InvalidSubject, `The token's sub must be at most ${MAX_SUBJECT_CHARS} characters, without NUL`);
   }
   return { sub: payload.sub, roles: rolesFrom(claimAt(payload, rolesClaim)) };
 }

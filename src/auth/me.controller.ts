@@ -1,6 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/error-response.dto';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
+import { AUTHENTICATED } from '../openapi/api-errors';
 import type { AuthUser } from './auth-user';
 import { CurrentUser } from './current-user.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -13,9 +14,9 @@ import { MeResponse } from './me.response';
 export class MeController {
   @Get('me')
   @ApiOperation({ summary: 'The caller as the server sees it: the token subject and roles' })
-  @ApiOkResponse({ type: MeResponse })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, malformed, expired or untrusted token' })
-  me(@CurrentUser() user: AuthUser): MeResponse {
+  @ApiOkResponse({ type: MeResponse, description: "The token's subject and roles" })
+  @ApiErrorResponses(AUTHENTICATED)
+  getMe(@CurrentUser() user: AuthUser): MeResponse {
     return { sub: user.sub, roles: user.roles };
   }
 }

@@ -1,15 +1,12 @@
-import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload, type VerifyOptions } from 'jsonwebtoken';
-import { JwksClient, SigningKeyNotFoundError } from 'jwks-rsa';
 import type { AuthConfig } from '../config/app-config';
 import { AuthError, AuthErrorCode } from './auth.error';
 import type { AuthUser } from './auth-user';
 import { userFromClaims } from './claims';
+import { JwksKeySet } from './jwks-key-set';
 
 type KeyLookup = (kid: string | undefined) => Promise<KeyObject>;
-
-// jwks-rsa's own cache lifetime: a key the identity provider stops listing is refused no later than before.
-const JWKS_CACHE_MS = 10 * 60 * 1000;
 
 /**
  * The one place a token is judged. REST (through passport-jwt) and every WebSocket upgrade use its key
@@ -34,8 +31,8 @@ export class TokenVerifier {
 
   static forConfig(auth: AuthConfig, secret: string | null): TokenVerifier {
     if (auth.mode === 'jwks') {
-      const client = new JwksClient({ jwksUri: auth.jwksUri, cache: true, cacheMaxAge: JWKS_CACHE_MS, rateLimit: true, timeout: 5000 });
-      return new TokenVerifier(cachedKeys(client), auth.algorithms as Algorithm[], auth);
+      const keys = new JwksKeySet(auth.jwksUri, auth.jwks);
+      return new TokenVerifier((kid) => keys.key(kid), auth.algorithms as Algorithm[], auth);
     }
     if (!secret) throw new Error('TokenVerifier needs the signing secret in secret mode');
     // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM public key on every verify.
@@ -66,7 +63,9 @@ export class TokenVerifier {
         `Tokens signed with ${alg} are not accepted; expected ${this.verifyOptions.algorithms.join(' or ')}`,
       );
     }
-    return this.lookupKey(decoded.header.kid);
+    const { kid } = decoded.header as { kid?: unknown };
+    // A kid that is not a string cannot name a listed key; it still counts as unknown, not as "no kid".
+    return this.lookupKey(kid === undefined || typeof kid === 'string' ? kid : JSON.stringify(kid));
   }
 
   toUser(payload: JwtPayload): AuthUser {
@@ -77,9 +76,6 @@ export class TokenVerifier {
     if (error instanceof AuthError) return error;
     if (error instanceof jwt.TokenExpiredError) {
       return new AuthError(AuthErrorCode.TokenExpired, `The token expired at ${error.expiredAt.toISOString()}`);
-    }
-    if (error instanceof SigningKeyNotFoundError) {
-      return new AuthError(AuthErrorCode.UnknownSigningKey, 'The token was signed by a key the identity provider does not list');
     }
     if (error instanceof jwt.NotBeforeError) {
       return new AuthError(AuthErrorCode.InvalidToken, 'The token is not valid yet (nbf)');
@@ -99,16 +95,4 @@ export class TokenVerifier {
     // Anything else is the key source failing (the identity provider unreachable or answering garbage).
     return new AuthError(AuthErrorCode.KeysUnavailable, 'The signing keys could not be fetched from the identity provider');
   }
-}
-
-/** Each listed key parsed once into a KeyObject and kept as long as jwks-rsa keeps the PEM it came from. */
-function cachedKeys(client: JwksClient): KeyLookup {
-  const keys = new Map<string | undefined, { key: KeyObject; expiresAt: number }>();
-  return async (kid) => {
-    const cached = keys.get(kid);
-    if (cached && cached.expiresAt > Date.now()) return cached.key;
-    const key = createPublicKey((await client.getSigningKey(kid)).getPublicKey());
-    keys.set(kid, { key, expiresAt: Date.now() + JWKS_CACHE_MS });
-    return key;
-  };
 }

@@ -1,20 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiGatewayTimeoutResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ErrorResponse } from '../common/error-response.dto';
+import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
+import { AUTHENTICATED, JSON_BODY, RUN_FAILED, UNKNOWN_AGENT } from '../openapi/api-errors';
 import { AgentRunService } from './agent-run.service';
 import { AgentStep } from './agent-step.dto';
-import { RunAgentDto } from './run-agent.dto';
+import { RunAgentRequest } from './run-agent.dto';
 
 @ApiTags('agent')
 @ApiBearerAuth()
@@ -34,11 +26,8 @@ export class AgentRunController {
       'Closing the connection cancels the run.',
   })
   @ApiOkResponse({ type: [AgentStep], description: 'The finished steps, in order; the last one is the FinalAnswerStep' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'The body broke its schema (see `details`), or `agent` is not a registered agent' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, malformed, expired or untrusted token' })
-  @ApiBadGatewayResponse({ type: ErrorResponse, description: 'The model provider failed (`model.*` codes)' })
-  @ApiGatewayTimeoutResponse({ type: ErrorResponse, description: 'The run took longer than RUN_TIMEOUT_MS (`run.timeout`)' })
-  run(@Body() body: RunAgentDto, @Res({ passthrough: true }) res: Response): Promise<AgentStep[]> {
+  @ApiErrorResponses(AUTHENTICATED, JSON_BODY, UNKNOWN_AGENT, RUN_FAILED)
+  runAgent(@Body() body: RunAgentRequest, @Res({ passthrough: true }) res: Response): Promise<AgentStep[]> {
     return this.service.run(body, abortWhenClientLeaves(res));
   }
 }

@@ -5,7 +5,7 @@ import { AgentRegistry } from '../agent/agent.registry';
 import { AgentRunner } from '../agent/engine/agent-runner';
 import type { RunFailure } from '../agent/run-events';
 import type { AgentStep } from './agent-step.dto';
-import type { RunAgentDto } from './run-agent.dto';
+import type { RunAgentRequest } from './run-agent.dto';
 
 const AGENT_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(AgentErrorCode));
 
@@ -18,7 +18,7 @@ export class AgentRunService {
   ) {}
 
   /** Resolves with the steps in order; rejects with the run's AgentError when it fails. */
-  async run(dto: RunAgentDto, signal: AbortSignal): Promise<AgentStep[]> {
+  async run(dto: RunAgentRequest, signal: AbortSignal): Promise<AgentStep[]> {
     this.assertAgent(dto.agent);
     const chatId = dto.chat_id ?? `rest-${randomUUID()}`;
     const steps: AgentStep[] = [];

@@ -6,9 +6,11 @@ import { CHAT_ID_PATTERN } from './chat.error';
 export const MAX_TASK_LENGTH = 20000;
 
 /** The body of `POST /agent/run`. Which agents exist is known only at run time, so the service checks `agent`. */
-export class RunAgentDto {
+export class RunAgentRequest {
   @ApiPropertyOptional({
     example: 'chat_id47',
+    minLength: 1,
+    maxLength: 128,
     pattern: CHAT_ID_PATTERN.source,
     description: 'Names the run in logs and tool calls; nothing is stored under it. A fresh id is used when absent',
   })

@@ -2,10 +2,12 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-unavailable';
 import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import { InteractiveError, InteractiveErrorCode } from '../interactive/interactive.error';
 import { ServerError, ServerErrorCode } from '../ws/server.error';
 import type { ErrorResponse } from './error-response.dto';
+import { RequestError, RequestErrorCode } from './request.error';
 
 export interface HttpError {
   status: number;
@@ -26,7 +28,12 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof InteractiveError) return coded(interactiveStatus(error.code), error);
   if (error instanceof EventLogError) return coded(eventLogStatus(error.code), error);
   if (error instanceof ServerError) return serverError(error);
+  if (error instanceof RequestError) return coded(requestStatus(error.code), error);
   if (error instanceof HttpException) return fromHttpException(error);
+  if (isDatabaseUnavailable(error)) {
+    const status = HttpStatus.SERVICE_UNAVAILABLE;
+    return { status, headers: {}, body: { statusCode: status, code: DATABASE_UNAVAILABLE, message: 'The database is unavailable; try again shortly' } };
+  }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     headers: {},
@@ -42,6 +49,7 @@ function authStatus(code: AuthErrorCode): number {
     case AuthErrorCode.TokenExpired:
     case AuthErrorCode.MissingExpiry:
     case AuthErrorCode.MissingSubject:
+    case AuthErrorCode.InvalidSubject:
     case AuthErrorCode.WrongIssuer:
     case AuthErrorCode.WrongAudience:
     case AuthErrorCode.UnknownSigningKey:
@@ -72,7 +80,14 @@ function eventLogStatus(code: EventLogErrorCode): number {
   }
 }
 
-function coded(status: number, error: ChatError | AgentError | InteractiveError | EventLogError): HttpError {
+function requestStatus(code: RequestErrorCode): number {
+  switch (code) {
+    case RequestErrorCode.TooDeep:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
+function coded(status: number, error: ChatError | AgentError | InteractiveError | EventLogError | RequestError): HttpError {
   return { status, headers: {}, body: { statusCode: status, code: error.code, message: error.message } };
 }
 

@@ -17,7 +17,7 @@ interface JwtClaimRules {
 /** `secret` undefined means "development: use the key generated into the data folder". */
 export type AuthConfig =
   | (JwtClaimRules & { mode: 'secret'; secret?: string })
-  | (JwtClaimRules & { mode: 'jwks'; jwksUri: string; algorithms: string[] });
+  | (JwtClaimRules & { mode: 'jwks'; jwksUri: string; algorithms: string[]; jwks: { refreshIntervalMs: number; maxAgeMs: number } });
 
 /** Which LLM answers; `builtin` is the offline rule-based stand-in. */
 export type ModelConfig =
@@ -174,6 +174,9 @@ function authConfig(env: Environment): AuthConfig {
     rolesClaim: env.JWT_ROLES_CLAIM,
     clockToleranceS: env.JWT_CLOCK_TOLERANCE_S,
   };
-  if (env.JWKS_URI) return { ...rules, mode: 'jwks', jwksUri: env.JWKS_URI, algorithms: env.JWT_ALGORITHMS };
+  if (env.JWKS_URI) {
+    const jwks = { refreshIntervalMs: env.JWKS_REFRESH_INTERVAL_MS, maxAgeMs: env.JWKS_MAX_AGE_MS };
+    return { ...rules, mode: 'jwks', jwksUri: env.JWKS_URI, algorithms: env.JWT_ALGORITHMS, jwks };
+  }
   return { ...rules, mode: 'secret', secret: env.JWT_SECRET };
 }

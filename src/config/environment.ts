@@ -102,6 +102,14 @@ export class Environment {
   )
   JWKS_URI?: string;
 
+  /** With JWKS_URI: the least time between two fetches of the key set (an unknown kid waits for the next one). */
+  @IntRange(100, 3600000)
+  JWKS_REFRESH_INTERVAL_MS = 10000;
+
+  /** With JWKS_URI: how long a fetched key set is used before it is fetched again; kept while the provider is down. */
+  @IntRange(1000, 86400000)
+  JWKS_MAX_AGE_MS = 600000;
+
   @Transform(blankToUndefined)
   @IsOptional()
   @IsString()

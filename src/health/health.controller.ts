@@ -2,10 +2,12 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
 import { HealthResponse } from './health.response';
 import { HealthService } from './health.service';
 import { ReadinessService } from './readiness.service';
 
+// The probes answer anyone: `security: []` says so rather than leaving it unsaid.
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -15,10 +17,11 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and readiness: checks the database. No authentication.' })
-  @ApiOkResponse({ type: HealthResponse })
+  @ApiOperation({ summary: 'Liveness and readiness: checks the database. No authentication.', security: [] })
+  @ApiOkResponse({ type: HealthResponse, description: 'The database answers' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database does not answer' })
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
+  @ApiErrorResponses()
+  async getHealth(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
     const result = await this.health.check();
     res.status(result.status === 'ok' ? 200 : 503);
     return result;
@@ -26,8 +29,9 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process answers. No authentication.' })
-  async live(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  @ApiOperation({ summary: 'Liveness: the process answers. No authentication.', security: [] })
+  @ApiErrorResponses()
+  async getLiveness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return withStatus(res, await this.readiness.live());
   }
 
@@ -35,8 +39,10 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary: 'Readiness: database reachable, migrations applied, Redis reachable (when configured), not draining. No authentication.',
+    security: [],
   })
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  @ApiErrorResponses()
+  async getReadiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return withStatus(res, await this.readiness.ready());
   }
 }

@@ -1,18 +1,12 @@
 import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ErrorResponse } from '../common/error-response.dto';
+import { CHAT_ID_PATTERN } from '../chat/chat.error';
+import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
+import { AUTHENTICATED, BAD_PATH_ESCAPE, DATABASE_DOWN, INVALID_CHAT_ID, INVALID_FIELDS } from '../openapi/api-errors';
 import { HistoryEntry } from './history-entry.dto';
 import { HistoryQuery } from './history-query.dto';
 import { HistoryService } from './history.service';
@@ -31,7 +25,11 @@ export class HistoryController {
     summary: "A chat's messages and agent steps, oldest first, newest page by default",
     description: "An unknown chat and another user's chat both answer `200 []`, exactly like a chat with no messages.",
   })
-  @ApiParam({ name: 'chat_id', example: 'chat_id47', description: '1–128 characters of letters, digits, _ . : or -' })
+  @ApiParam({
+    name: 'chat_id',
+    description: '1–128 characters of letters, digits, _ . : or -',
+    schema: { type: 'string', minLength: 1, maxLength: 128, pattern: CHAT_ID_PATTERN.source, example: 'chat_id47' },
+  })
   @ApiOkResponse({
     type: [HistoryEntry],
     description: 'The page, oldest first; empty for an unknown chat or one that belongs to another user',
@@ -42,9 +40,8 @@ export class HistoryController {
       },
     },
   })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid chat_id (`chat.invalid_id`) or query (`validation_failed`)' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, malformed, expired or untrusted token' })
-  async list(
+  @ApiErrorResponses(AUTHENTICATED, INVALID_CHAT_ID, INVALID_FIELDS, BAD_PATH_ESCAPE, DATABASE_DOWN)
+  async getHistory(
     @CurrentUser() user: AuthUser,
     @Param('chat_id') chatId: string,
     @Query() query: HistoryQuery,

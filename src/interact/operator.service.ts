@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChatError, ChatErrorCode } from '../chat/chat.error';
+import { assertChatId, ChatError, ChatErrorCode } from '../chat/chat.error';
 import { ConversationService } from '../conversation/conversation.service';
 import { ConversationRepository } from '../history/conversation.repository';
 import type { ConversationSummary, OperatorReplyResult, ReleaseResult } from './operator.dto';
@@ -39,6 +39,8 @@ export class OperatorService {
   }
 
   private async existing(convoId: string): Promise<void> {
+    // The same rule as the convoId of an interactObject: no conversation can have any other id.
+    assertChatId(convoId);
     if (!(await this.conversations.status(convoId))) throw new ChatError(ChatErrorCode.NotFound, 'No conversation with this id');
   }
 }

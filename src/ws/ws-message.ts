@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/json-depth';
+
 /** The event a frame is routed to when it is not a JSON object; gateways answer it in their own protocol. */
 export const WS_INVALID_FRAME = 'ws:invalid-frame';
 /** The event for a JSON object without a string `type` (the interact protocol's frames have none). */
@@ -21,6 +23,7 @@ export function parseFrame(data: RawData): { event: string; data: unknown } {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return invalid('The frame must be a JSON object');
   }
+  if (nestedDeeperThan(message, MAX_JSON_DEPTH)) return invalid(`The frame nests deeper than ${MAX_JSON_DEPTH} levels`);
   const type = (message as { type?: unknown }).type;
   if (type === undefined) return { event: WS_UNTYPED_FRAME, data: message };
   if (typeof type !== 'string') return invalid('The frame\'s "type" must be a string');

@@ -13,6 +13,8 @@ interface SigningKey {
 export class JwksServer {
   /** Set to make the endpoint answer 500, as an identity provider outage would. */
   failing = false;
+  /** How many times the key set was asked for, outages included. */
+  requests = 0;
   private server!: Server;
   private keys: SigningKey[] = [];
   private jwks: object = { keys: [] };
@@ -22,16 +24,10 @@ export class JwksServer {
   }
 
   async start(): Promise<this> {
-    for (const [kid, alg] of [['rsa-1', 'RS256'], ['ec-1', 'ES256']] as const) {
-      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-      this.keys.push({ kid, alg, privateKey, publicPem: await exportSPKI(publicKey) });
-    }
-    this.jwks = {
-      keys: await Promise.all(
-        this.keys.map(async (key) => ({ ...(await exportJWK(await publicKeyOf(key))), kid: key.kid, alg: key.alg, use: 'sig' })),
-      ),
-    };
+    await this.publish('rsa-1', 'RS256');
+    await this.publish('ec-1', 'ES256');
     this.server = createServer((_req, res) => {
+      this.requests += 1;
       res.writeHead(this.failing ? 500 : 200, { 'content-type': 'application/json' });
       res.end(this.failing ? '{"error":"down"}' : JSON.stringify(this.jwks));
     });
@@ -43,14 +39,34 @@ export class JwksServer {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
+  /** Generates a key pair and lists its public half from now on, as a key rotation at the provider does. */
+  async publish(kid: string, alg: 'RS256' | 'ES256'): Promise<void> {
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+    this.keys.push({ kid, alg, privateKey, publicPem: await exportSPKI(publicKey) });
+    this.jwks = {
+      keys: await Promise.all(
+        this.keys.map(async (key) => ({ ...(await exportJWK(await publicKeyOf(key))), kid: key.kid, alg: key.alg, use: 'sig' })),
+      ),
+    };
+  }
+
   /** The RSA public key as PEM, for forging an HS256 token keyed with it (the classic confusion attack). */
   rsaPublicPem(): string {
     return this.key('RS256').publicPem;
   }
 
+  /** Signs with the first key of `alg`; `kid` only changes the header (a key the provider does not list). */
   async sign(alg: 'RS256' | 'ES256', claims: JWTPayload, options: { kid?: string; expiresIn?: string | number } = {}): Promise<string> {
-    const key = this.key(alg);
-    const jwt = new SignJWT(claims).setProtectedHeader({ alg, kid: options.kid ?? key.kid }).setIssuedAt();
+    return this.signWithKey(this.key(alg), claims, options);
+  }
+
+  /** Signs with the published key `kid`. */
+  async signWith(kid: string, claims: JWTPayload, options: { expiresIn?: string | number } = {}): Promise<string> {
+    return this.signWithKey(this.keys.find((key) => key.kid === kid)!, claims, options);
+  }
+
+  private async signWithKey(key: SigningKey, claims: JWTPayload, options: { kid?: string; expiresIn?: string | number }): Promise<string> {
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: options.kid ?? key.kid }).setIssuedAt();
     if (options.expiresIn !== undefined) jwt.setExpirationTime(options.expiresIn);
     return jwt.sign(key.privateKey);
   }
