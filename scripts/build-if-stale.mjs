@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const output = join(root, 'dist', 'src', 'main.js');
-const inputs = ['src', 'docs/asyncapi.yaml', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const inputs = ['src', 'web', 'client/src', 'docs/asyncapi.yaml', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 /** @param {string} path @returns {number} the newest modification time under `path` */
 function newest(path) {

@@ -9,6 +9,8 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let server;
 
+// The playground's bundle (dist/web), rebuilt by esbuild on every change of web/ or client/src.
+const web = spawn(process.execPath, [join(root, 'scripts', 'build-web.mjs'), '--watch'], { cwd: root, stdio: 'inherit' });
 const compiler = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 compiler.stdout.on('data', (/** @type {Buffer} */ chunk) => {
   process.stdout.write(chunk);
@@ -23,6 +25,7 @@ compiler.stdout.on('data', (/** @type {Buffer} */ chunk) => {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     compiler.kill(signal);
+    web.kill(signal);
     server?.kill(signal);
   });
 }

@@ -16,6 +16,7 @@ import { HistoryModule } from './history/history.module';
 import { InteractModule } from './interact/interact.module';
 import { InteractiveModule } from './interactive/interactive.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PlaygroundModule } from './playground/playground.module';
 import { TracingModule } from './tracing/tracing.module';
 import { LegacyPorts } from './ws/legacy-ports';
 
@@ -42,6 +43,7 @@ export class AppModule {
         InteractiveModule.forRoot(config),
         ...(config.demoContent ? [DemoModule] : []),
         ExtensionsModule,
+        PlaygroundModule,
       ],
       providers: [LegacyPorts],
     };

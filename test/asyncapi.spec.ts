@@ -17,11 +17,17 @@ describe('docs/asyncapi.yaml', () => {
     expect(serious).toEqual([]);
     expect(document).toBeDefined();
     expect(document!.operations().all().map((operation) => operation.id()).sort()).toEqual([
+      'receiveChatAuth',
       'receiveChatFrames',
+      'receiveInteractAuth',
       'receiveInteractFrames',
+      'receiveInteractiveAuth',
       'receiveInteractiveFrames',
+      'sendChatAuth',
       'sendChatFrames',
+      'sendInteractAuth',
       'sendInteractFrames',
+      'sendInteractiveAuth',
       'sendInteractiveFrames',
     ]);
   });

@@ -1,6 +1,6 @@
 import { ChatConnection, type ChatOptions } from './chat-connection';
 import { ClientErrorCode, GatewayError } from './gateway-error';
-import type { AgentStep, ConversationSummary, MeResponse, OperatorReplyResult, ReleaseResult, RunAgentRequest } from './generated/rest';
+import type { AgentStep, ConversationMessage, ConversationSummary, MeResponse, OperatorReplyResult, ReleaseResult, RunAgentRequest } from './generated/rest';
 import { InteractConnection, type InteractOptions } from './interact-connection';
 import { InteractiveConnection, type InteractiveOptions } from './interactive-connection';
 import type { ReconnectOptions, SocketSettings } from './resumable-socket';
@@ -70,6 +70,11 @@ export class GatewayClient {
 
   runAgent(body: RunAgentRequest, options?: RequestOptions): Promise<AgentStep[]> {
     return this.rest.runAgent(body, options);
+  }
+
+  /** A conversation's messages (`GET /conversations/{id}/messages`): its owner's, or any for operators. */
+  conversationMessages(convoId: string, options?: RequestOptions): Promise<ConversationMessage[]> {
+    return this.rest.conversationMessages(convoId, options);
   }
 
   /** The operator routes (`OPERATOR_ROLE`). */

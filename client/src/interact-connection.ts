@@ -4,7 +4,7 @@ import { ClientErrorCode, GatewayError } from './gateway-error';
 import type { InteractClientFrame, InteractServerFrame } from './generated/frames';
 import { randomId } from './ids';
 import { interactTurn, TurnQueue, type InteractTurn } from './interact-turn';
-import { ResumableSocket, type CloseInfo, type ConnectionState, type SocketSettings } from './resumable-socket';
+import { ResumableSocket, type CloseInfo, type ConnectionEvents, type ConnectionState, type SocketSettings } from './resumable-socket';
 import { withQuery } from './transport';
 
 export interface InteractOptions {
@@ -58,6 +58,11 @@ export class InteractConnection implements AsyncIterable<InteractServerFrame> {
 
   get state(): ConnectionState {
     return this.shared ? this.shared.state : this.ended ? 'closed' : 'open';
+  }
+
+  /** Every frame and each change of state of the kept-open socket; with `keepOpen: false`, nothing is reported. */
+  on<K extends keyof ConnectionEvents<InteractServerFrame>>(event: K, listener: (value: ConnectionEvents<InteractServerFrame>[K]) => void): () => void {
+    return this.shared ? this.shared.on(event, listener) : () => undefined;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<InteractServerFrame> {

@@ -1,5 +1,5 @@
 import { ClientErrorCode, GatewayError } from './gateway-error';
-import type { AgentStep, ConversationSummary, HistoryEntry, MeResponse, OperatorReplyResult, ReleaseResult, RunAgentRequest } from './generated/rest';
+import type { AgentStep, ConversationMessage, ConversationSummary, HistoryEntry, MeResponse, OperatorReplyResult, ReleaseResult, RunAgentRequest } from './generated/rest';
 import { withQuery } from './transport';
 
 /** The part of `fetch` the client uses; the global one fits, in browsers and Node alike. */
@@ -56,6 +56,11 @@ export class RestClient {
   /** Operators: conversations by status (`handoff` by default). */
   conversations(status: 'handoff' | 'active' = 'handoff', options: RequestOptions = {}): Promise<ConversationSummary[]> {
     return this.request<ConversationSummary[]>('GET', `/conversations?status=${status}`, undefined, options).then((answer) => answer.body);
+  }
+
+  /** A conversation's messages (user, assistant, operator), for its owner and operators; `[]` for any other. */
+  conversationMessages(convoId: string, options: RequestOptions = {}): Promise<ConversationMessage[]> {
+    return this.request<ConversationMessage[]>('GET', `/conversations/${encodeURIComponent(convoId)}/messages`, undefined, options).then((answer) => answer.body);
   }
 
   /** Operators: a reply to a handed-off conversation. */

@@ -1,7 +1,11 @@
 import { ClientErrorCode, GatewayError } from './gateway-error';
 import { FrameStream } from './frame-stream';
 import { SeqGate } from './seq-gate';
+import { TokenRenewal } from './token-renewal';
 import { defaultCarrier, networkError, OPEN, openSocket, type TokenCarrier, type WebSocketConstructor, type WebSocketLike } from './transport';
+
+const POLICY_VIOLATION = 1008;
+const TOKEN_EXPIRED = 'auth.token_expired';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -64,6 +68,7 @@ export class ResumableSocket<S extends { seq: number }, C> {
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private resolveClosed!: (info: CloseInfo) => void;
+  private readonly renewal: TokenRenewal;
 
   constructor(
     private readonly settings: SocketSettings,
@@ -72,6 +77,9 @@ export class ResumableSocket<S extends { seq: number }, C> {
     keepFromStart = false,
   ) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.renewal = new TokenRenewal(settings.token, (frame) => {
+      if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(frame));
+    });
     if (keepFromStart) this.first = this.frames();
     if (after !== null) this.gate.start(after);
     void this.connect();
@@ -117,8 +125,9 @@ export class ResumableSocket<S extends { seq: number }, C> {
   private async connect(): Promise<void> {
     let refusal: GatewayError | null = null;
     let socket: WebSocketLike;
+    let token: string;
     try {
-      const token = await this.settings.token();
+      token = await this.settings.token();
       if (this.state === 'closed') return;
       const carrier = this.settings.carrier ?? defaultCarrier(this.settings.WebSocket, token);
       socket = openSocket(this.settings.WebSocket, this.plan.url(this.gate.resumeAfter()), token, carrier, (error) => (refusal = error));
@@ -129,6 +138,7 @@ export class ResumableSocket<S extends { seq: number }, C> {
     this.socket = socket;
     socket.addEventListener('open', () => {
       this.attempts = 0;
+      this.renewal.schedule(token);
       this.setState('open');
       this.plan.opened?.((frame) => socket.send(JSON.stringify(frame)));
       for (const text of this.outbox.splice(0)) socket.send(text);
@@ -138,7 +148,12 @@ export class ResumableSocket<S extends { seq: number }, C> {
     socket.addEventListener('close', ({ code, reason }) => {
       if (this.socket !== socket || this.state === 'closed') return;
       this.socket = null;
+      this.renewal.stop();
       if (refusal) return this.refused(refusal);
+      // The token ran out (its source gave no fresher one in time): a new socket asks the source again.
+      if (code === POLICY_VIOLATION && reason === TOKEN_EXPIRED) {
+        return this.retryOrFail(networkError(`The token expired (${code} ${reason})`, code));
+      }
       const final = this.plan.final({ code, reason });
       if (final) return this.finish({ code, reason, ...final });
       this.retryOrFail(networkError(`The connection closed with ${code}${reason ? ` (${reason})` : ''}`, code));
@@ -152,6 +167,9 @@ export class ResumableSocket<S extends { seq: number }, C> {
     } catch {
       return;
     }
+    // The answers to a token renewal are about the socket, not the conversation: they carry no seq.
+    const type = (frame as { type?: unknown }).type;
+    if (type === 'auth_ok' || type === 'auth_error') return;
     if (!this.gate.admit(frame, this.plan.logged(frame))) return;
     for (const stream of this.streams) stream.push(frame);
     for (const listener of this.listeners.frame) listener(frame);
@@ -177,6 +195,7 @@ export class ResumableSocket<S extends { seq: number }, C> {
 
   private finish(info: CloseInfo): void {
     if (this.timer) clearTimeout(this.timer);
+    this.renewal.stop();
     this.setState('closed');
     for (const stream of this.streams) stream.end(info.error ?? null);
     this.streams.clear();

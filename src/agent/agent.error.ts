@@ -10,6 +10,8 @@ export enum AgentErrorCode {
   ProviderUnreachable = 'model.unreachable',
   MalformedResponse = 'model.malformed_response',
   RunTimeout = 'run.timeout',
+  /** The run streamed more text than RUN_MAX_OUTPUT_CHARS, or needed more model calls than RUN_MAX_STEPS. */
+  OutputTooLarge = 'run.output_too_large',
   Internal = 'run.internal',
 }
 

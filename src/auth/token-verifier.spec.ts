@@ -32,7 +32,12 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
     signToken('alice', { roles: ['admin'], claims: { iss: 'https://issuer.test', aud: 'agw', ...claims } });
 
   it('accepts a valid token and reads the subject and roles', async () => {
-    await expect(verifier.verify(valid())).resolves.toEqual({ sub: 'alice', roles: ['admin'] });
+    await expect(verifier.verify(valid()).then(({ user }) => user)).resolves.toEqual({ sub: 'alice', roles: ['admin'] });
+  });
+
+  it('accepts it until its exp plus the clock tolerance, which is when a socket it opened closes', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    await expect(verifier.verify(valid({ exp }))).resolves.toMatchObject({ acceptedUntil: (exp + 30) * 1000 });
   });
 
   it.each([
@@ -49,15 +54,17 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
   });
 
   it('allows the configured clock tolerance (30 s by default) past exp', async () => {
-    await expect(verifier.verify(valid({ exp: Math.floor(Date.now() / 1000) - 10 }))).resolves.toMatchObject({ sub: 'alice' });
+    await expect(verifier.verify(valid({ exp: Math.floor(Date.now() / 1000) - 10 }))).resolves.toMatchObject({ user: { sub: 'alice' } });
   });
 
   it('reads roles from a nested or namespaced claim', async () => {
     const keycloak = TokenVerifier.forConfig(loadConfig({ JWT_SECRET: TEST_SECRET, JWT_ROLES_CLAIM: 'realm_access.roles' }).auth, TEST_SECRET);
     const token = signToken('bob', { claims: { roles: undefined, realm_access: { roles: ['operator', 7] } } });
-    await expect(keycloak.verify(token)).resolves.toEqual({ sub: 'bob', roles: ['operator'] });
+    await expect(keycloak.verify(token)).resolves.toMatchObject({ user: { sub: 'bob', roles: ['operator'] } });
     const auth0 = TokenVerifier.forConfig(loadConfig({ JWT_SECRET: TEST_SECRET, JWT_ROLES_CLAIM: 'https://ex.com/roles' }).auth, TEST_SECRET);
-    await expect(auth0.verify(signToken('carol', { claims: { 'https://ex.com/roles': 'a b' } }))).resolves.toEqual({ sub: 'carol', roles: ['a', 'b'] });
+    await expect(auth0.verify(signToken('carol', { claims: { 'https://ex.com/roles': 'a b' } }))).resolves.toMatchObject({
+      user: { sub: 'carol', roles: ['a', 'b'] },
+    });
   });
 });
 
@@ -74,7 +81,7 @@ describe('TokenVerifier with an identity provider (JWKS)', () => {
   const claims = { sub: 'alice', iss: 'https://idp.test', aud: 'agw', roles: ['operator'] };
 
   it.each(['RS256', 'ES256'] as const)('accepts %s tokens signed by a listed key', async (alg) => {
-    await expect(verifier.verify(await idp.sign(alg, claims, { expiresIn: '1h' }))).resolves.toEqual({ sub: 'alice', roles: ['operator'] });
+    await expect(verifier.verify(await idp.sign(alg, claims, { expiresIn: '1h' }))).resolves.toMatchObject({ user: { sub: 'alice', roles: ['operator'] } });
   });
 
   it('rejects an HS256 token keyed with the public RSA key (algorithm confusion)', async () => {

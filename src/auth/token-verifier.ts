@@ -8,6 +8,13 @@ import { JwksKeySet } from './jwks-key-set';
 
 type KeyLookup = (kid: string | undefined) => Promise<KeyObject>;
 
+/** A token that passed every check: whom it names, and until when (epoch ms) it is still accepted. */
+export interface VerifiedToken {
+  user: AuthUser;
+  /** Its `exp` plus the clock tolerance: the moment a connection it opened must end, unless renewed. */
+  acceptedUntil: number;
+}
+
 /**
  * The one place a token is judged. REST (through passport-jwt) and every WebSocket upgrade use its key
  * lookup, options, claim rules and error classification, so both transports accept exactly the same tokens.
@@ -40,11 +47,13 @@ export class TokenVerifier {
     return new TokenVerifier(() => key, ['HS256'], auth);
   }
 
-  async verify(token: string): Promise<AuthUser> {
+  async verify(token: string): Promise<VerifiedToken> {
     try {
       const key = await this.keyFor(token);
       const payload = jwt.verify(token, key, this.verifyOptions) as JwtPayload;
-      return this.toUser(payload);
+      const user = this.toUser(payload);
+      // toUser has checked that exp is a number.
+      return { user, acceptedUntil: (payload.exp! + this.auth.clockToleranceS) * 1000 };
     } catch (error) {
       throw this.classify(error);
     }

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { SlowClientGuard } from '../conversation/slow-client-guard';
 import type { LogFollower } from '../event-log/log-follower';
 import { OrderedOutbox } from '../ws/ordered-outbox';
 import type { ChatServerFrame } from './chat.protocol';
@@ -20,6 +21,8 @@ export class ChatSocket {
     readonly chatId: string,
     readonly userId: string,
     private readonly client: WebSocket,
+    /** Backpressure: a socket that reads slowly holds the chat's run back for a while, then is closed (1013). */
+    readonly guard: SlowClientGuard,
     private readonly failed: (error: unknown) => void,
   ) {
     this.outbox = new OrderedOutbox(failed);
@@ -56,6 +59,9 @@ export class ChatSocket {
   }
 
   private write(frame: ChatServerFrame): void {
-    if (this.client.readyState === this.client.OPEN) this.client.send(JSON.stringify(frame));
+    if (this.client.readyState !== this.client.OPEN) return;
+    const text = JSON.stringify(frame);
+    this.client.send(text);
+    this.guard.sent(text.length);
   }
 }

@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { CodedError } from '../common/coded-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { SlowClientGuard } from '../conversation/slow-client-guard';
+import { StreamPressure } from '../conversation/stream-pressure';
 import { ConversationService } from '../conversation/conversation.service';
 import { HISTORY_DEFAULT_LIMIT } from '../history/history-query.dto';
 import { HistoryService } from '../history/history.service';
@@ -22,14 +25,21 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   constructor(
     private readonly conversations: ConversationService,
     private readonly history: HistoryService,
+    private readonly pressure: StreamPressure,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { params, query, user } = connectionOf(request);
     const chatId = params.chatId!;
     const streaming = query.get('stream') === '1';
-    const socket = new ChatSocket(chatId, user.sub, client, (error) => this.fail(chatId, 'sending', error));
-    const listener = { event: (event: Parameters<typeof framesFor>[0]) => socket.event(event.seq, framesFor(event, streaming)) };
+    const guard = new SlowClientGuard(client, this.pressure, this.config.backpressure);
+    guard.follow(chatId);
+    const socket = new ChatSocket(chatId, user.sub, client, guard, (error) => this.fail(chatId, 'sending', error));
+    const listener = {
+      event: (event: Parameters<typeof framesFor>[0]) => socket.event(event.seq, framesFor(event, streaming)),
+      drained: () => guard.drained(),
+    };
     socket.follower = this.conversations.follow(chatId, replayAfter(query), listener).then(
       (follower) => {
         socket.joined(follower.position);
@@ -45,7 +55,9 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   }
 
   async handleDisconnect(client: WebSocket): Promise<void> {
-    const follower = await this.sockets.get(client)?.follower;
+    const socket = this.sockets.get(client);
+    socket?.guard.dispose();
+    const follower = await socket?.follower;
     if (follower) await this.conversations.unfollow(follower);
   }
 

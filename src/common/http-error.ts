@@ -122,6 +122,7 @@ function agentStatus(code: AgentErrorCode): number {
     case AgentErrorCode.ProviderRejected:
     case AgentErrorCode.ProviderUnreachable:
     case AgentErrorCode.MalformedResponse:
+    case AgentErrorCode.OutputTooLarge:
       return HttpStatus.BAD_GATEWAY;
     case AgentErrorCode.ProviderTimeout:
     case AgentErrorCode.RunTimeout:

@@ -43,7 +43,10 @@ export interface AppConfig {
   /** null: no CORS headers, so browsers only let same-origin pages read REST responses. */
   cors: { origins: string[] | '*' } | null;
   model: ModelConfig;
-  run: { timeoutMs: number };
+  /** Limits of one run: its duration, the text it may stream and its model calls. */
+  run: { timeoutMs: number; maxOutputChars: number; maxSteps: number };
+  /** A socket this far behind pauses the run it follows; one behind longer than `graceMs` is closed (1013). */
+  backpressure: { highWaterBytes: number; graceMs: number };
   /** Null: no spans are exported (the OpenTelemetry API's no-op tracer, unless the process registered its own). */
   tracing: { tracesUrl: string; serviceName: string } | null;
   chat: {
@@ -99,7 +102,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     },
     cors: env.CORS_ORIGINS && env.CORS_ORIGINS.length > 0 ? { origins: env.CORS_ORIGINS.includes('*') ? '*' : env.CORS_ORIGINS } : null,
     model: modelConfig(env),
-    run: { timeoutMs: env.RUN_TIMEOUT_MS },
+    run: { timeoutMs: env.RUN_TIMEOUT_MS, maxOutputChars: env.RUN_MAX_OUTPUT_CHARS, maxSteps: env.RUN_MAX_STEPS },
+    backpressure: { highWaterBytes: env.WS_SEND_HIGH_WATER_BYTES, graceMs: env.WS_SLOW_CLIENT_GRACE_MS },
     tracing: tracingConfig(env),
     chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
     interact: { buckets: env.INTERACT_BUCKETS, operatorRole: env.OPERATOR_ROLE, debugRole: env.DEBUG_ROLE },

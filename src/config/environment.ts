@@ -147,7 +147,7 @@ export class Environment {
   @IntRange(1024, 16777216)
   WS_MAX_PAYLOAD_BYTES = 65536;
 
-  @IntRange(1000, 600000)
+  @IntRange(100, 600000)
   WS_HEARTBEAT_INTERVAL_MS = 30000;
 
   @IntRange(0, 120000)
@@ -180,6 +180,22 @@ export class Environment {
 
   @IntRange(1000, 3600000)
   RUN_TIMEOUT_MS = 120000;
+
+  /** Text a run's model calls may stream, all steps together; past it the run fails with run.output_too_large. */
+  @IntRange(1000, 100000000)
+  RUN_MAX_OUTPUT_CHARS = 1000000;
+
+  /** Model calls (steps) one run may make, planning included: the server's limit above each agent's maxSteps. */
+  @IntRange(1, 1000)
+  RUN_MAX_STEPS = 50;
+
+  /** Bytes a socket may have waiting to be sent before the run streaming to it pauses (backpressure). */
+  @IntRange(16384, 67108864)
+  WS_SEND_HIGH_WATER_BYTES = 1048576;
+
+  /** How long a socket may stay over WS_SEND_HIGH_WATER_BYTES before it is closed with 1013. */
+  @IntRange(100, 600000)
+  WS_SLOW_CLIENT_GRACE_MS = 10000;
 
   /** The OTLP/HTTP collector root; traces go to `{endpoint}/v1/traces`. Unset (with the next one): no tracing. */
   @Transform(blankToUndefined)

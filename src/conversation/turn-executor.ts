@@ -8,6 +8,7 @@ import type { QueuedTurn } from '../coordination/coordination';
 import { ConversationRepository } from '../history/conversation.repository';
 import type { ActiveTurn, ConversationLane } from './conversation-lane';
 import { ConversationTranscript } from './conversation-transcript';
+import { StreamPressure } from './stream-pressure';
 import { logEntry, runEventEntry } from './turn-entries';
 
 /** Runs one turn on a lane's writer: the user message, the agent's run, every event into the log. */
@@ -19,6 +20,7 @@ export class TurnExecutor {
     private readonly runner: AgentRunner,
     private readonly transcript: ConversationTranscript,
     private readonly conversations: ConversationRepository,
+    private readonly pressure: StreamPressure,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -26,6 +28,7 @@ export class TurnExecutor {
     const { writer, chatId } = lane;
     const active: ActiveTurn = { ...turn, controller: new AbortController() };
     lane.active = active;
+    const gate = this.pressure.acquire(chatId);
     try {
       const held = (await this.conversations.status(chatId)) === 'handoff';
       const { messageId, content, meta } = turn;
@@ -54,6 +57,8 @@ export class TurnExecutor {
         if (event.type === 'handoff' && (await this.conversations.transition(chatId, 'active', 'handoff'))) {
           writer.appendLater([logEntry(null, { type: 'status.changed', payload: { status: 'handoff', by: 'agent' } })]);
         }
+        // A socket here is behind: the next event is not pulled, so the model's response is not read meanwhile.
+        if (gate.paused) await gate.resumed(signal);
       }
     } catch (error) {
       // Storage failed or the lease was lost: stop the run; if the log can still be written, say how it ended.
@@ -63,6 +68,7 @@ export class TurnExecutor {
       const failed = logEntry(turn.runId, { type: 'run.failed', payload: { error: failure, messageId: turn.messageId } });
       await writer.append([failed], null).catch(() => undefined);
     } finally {
+      this.pressure.release(gate);
       lane.active = null;
     }
   }

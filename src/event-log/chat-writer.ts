@@ -14,6 +14,12 @@ export type WriterRequestHandler = (request: ControlRequest) => Promise<unknown>
 // (its end is stored with everything before it), and with Redis a writer's successor stores what it published.
 const DELTA_FLUSH_MS = 500;
 const DELTA_BATCH = 256;
+/**
+ * How far past the stored log a successor numbers when it takes over from a writer that died. Without a shared bus
+ * (one instance, memory) the dead writer's streamed-but-unstored tail, at most a batch or two while a flush was in
+ * flight, is gone, but clients saw its seqs: reusing them would hide what comes next from a reconnect with `after`.
+ */
+const TAKEOVER_SEQ_GAP = 4 * DELTA_BATCH;
 
 interface LoggedEvent {
   event: LogEvent;
@@ -63,6 +69,11 @@ export class ChatWriter {
   ) {
     this.signal = AbortSignal.any([lease.lost, this.failure.signal]);
     this.handle('append', (request) => this.append(request.events as NewLogEvent[]).then((events) => events.map(toWire)));
+  }
+
+  /** Numbers what comes next past any seq the previous, dead writer may have sent and not stored (a gap is harmless). */
+  skipUnstoredTail(): void {
+    this.lastSeq += TAKEOVER_SEQ_GAP;
   }
 
   get chatId(): string {

@@ -5,6 +5,8 @@ export interface LogListener {
   event(event: LogEvent): void;
   /** Earlier events of the run in flight at the starting point, so a translator can pick up its state. */
   context?(event: LogEvent): void;
+  /** Null while the client keeps up; otherwise resolves when it has: a replay from the log waits for it. */
+  drained?(): Promise<void> | null;
 }
 
 export interface LogSource {
@@ -53,7 +55,13 @@ export class LogFollower {
   async catchUp(): Promise<void> {
     for (;;) {
       const page = await this.source.readAfter(this.chatId, this.last);
-      for (const event of page) if (event.seq > this.last) this.deliver(event);
+      for (const event of page) {
+        if (event.seq <= this.last) continue;
+        this.deliver(event);
+        // Read as fast as the database answers, a long replay would otherwise pile up in the socket's buffer.
+        const behind = this.listener.drained?.();
+        if (behind) await behind;
+      }
       if (page.length < PAGE || this.stopped) break;
     }
     const held = (this.held ?? []).sort((a, b) => a.seq - b.seq);

@@ -71,6 +71,7 @@ export class RunRecovery implements OnApplicationBootstrap, OnApplicationShutdow
         continue;
       }
       this.logger.log(`chat ${chatId}: taking over ${activeRun}, left behind by an instance that stopped`);
+      writer.skipUnstoredTail();
       await recoverer(writer, id).catch((error: unknown) => this.logger.error(`recovering ${activeRun} of chat ${chatId} failed`, error instanceof Error ? error.stack : String(error)));
     }
     for (const sweep of this.sweeps) await sweep();

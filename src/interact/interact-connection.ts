@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CodedError } from '../common/coded-error';
 import type { ConversationService } from '../conversation/conversation.service';
 import type { RunReplay } from '../conversation/run-replay';
+import type { SlowClientGuard } from '../conversation/slow-client-guard';
 import { runEventEntry } from '../conversation/turn-entries';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
 import { MESSAGE_END_TYPES, type LogEvent } from '../history/chat-log';
@@ -16,6 +17,8 @@ import { platformTurns } from './platform-turns';
 export interface InteractPeer {
   send(event: InteractEvent): void;
   close(code: number, reason: string): void;
+  /** Backpressure: told of every frame sent; holds back the runs of the conversations followed here. */
+  guard: SlowClientGuard;
 }
 
 export interface InteractServices {
@@ -83,6 +86,7 @@ export class InteractConnection {
 
   async stop(): Promise<void> {
     this.gone.abort('connection closed');
+    this.peer.guard.dispose();
     for (const following of this.convos.values()) {
       const follower = await following;
       if (follower) await this.services.conversations.unfollow(follower);
@@ -129,6 +133,7 @@ export class InteractConnection {
   }
 
   private follow(convoId: string, after: number): Promise<LogFollower | null> {
+    this.peer.guard.follow(convoId);
     const translations = new Map<string, TurnTranslation>();
     // Operator messages and status changes belong to no run: each is translated on its own.
     const translation = (event: LogEvent) => {
@@ -146,6 +151,7 @@ export class InteractConnection {
         if (ENDS.has(event.type)) translations.delete(event.runId!);
       },
       context: (event) => void translation(event).eventsFor(event),
+      drained: () => this.peer.guard.drained(),
     };
     return this.services.conversations.follow(convoId, after, listener).catch((error: unknown) => {
       this.services.logger.error(`convo ${convoId}: following the log failed`, error instanceof Error ? error.stack : String(error));
@@ -190,6 +196,9 @@ export class InteractConnection {
         sent.metadata.turns = [...turnsBefore, ...platformTurns([...asked, ...answer])];
       }
       this.emit(convoId, events);
+      // Nobody else follows an unrecorded turn: its one socket paces it directly.
+      const behind = this.peer.guard.drained();
+      if (behind) await behind;
     }
   }
 

@@ -4,6 +4,8 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type 
 import type { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConversationService } from '../conversation/conversation.service';
+import { SlowClientGuard } from '../conversation/slow-client-guard';
+import { StreamPressure } from '../conversation/stream-pressure';
 import { RunReplay } from '../conversation/run-replay';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
@@ -27,16 +29,22 @@ export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect
     private readonly interact: InteractService,
     private readonly conversations: ConversationService,
     private readonly replay: RunReplay,
+    private readonly pressure: StreamPressure,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { user, query } = connectionOf(request);
+    const guard = new SlowClientGuard(client, this.pressure, this.config.backpressure);
     const peer = {
       send: (event: InteractEvent) => {
-        if (client.readyState === client.OPEN) client.send(JSON.stringify(event));
+        if (client.readyState !== client.OPEN) return;
+        const text = JSON.stringify(event);
+        client.send(text);
+        guard.sent(text.length);
       },
       close: (code: number, reason: string) => client.close(code, reason),
+      guard,
     };
     const options = {
       debug: query.get('debug') === '1' && user.roles.includes(this.config.interact.debugRole),

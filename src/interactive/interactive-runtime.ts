@@ -6,6 +6,7 @@ import { actionSpec } from '../agent/actions/action.decorators';
 import type { ChatInput, InteractiveContext, SerializedAction } from '../agent/actions/interactive-context';
 import type { AuthUser } from '../auth/auth-user';
 import type { ChatLogEntry } from '../history/chat-log';
+import type { RunDeadline } from './run-deadline';
 import type { SessionChannel } from './session-channel';
 import type { SessionJournal } from './session-journal';
 
@@ -16,6 +17,9 @@ export interface RuntimeDeps {
   /** Writes an `addMessage` into the session's history together with its journal step. */
   writeMessage(entry: ChatLogEntry, ordinal: number): Promise<void>;
   defaultTimeoutMs: number;
+  /** RUN_TIMEOUT_MS, off the clock while a question waits for its answer. */
+  deadline: RunDeadline;
+  /** Aborted when the execution must stop: shutdown, a lost writer, or the deadline. */
   signal: AbortSignal;
 }
 
@@ -33,17 +37,20 @@ export class InteractiveRuntime implements InteractiveContext {
 
   async waitForInput(payload: unknown, options: { timeoutMs?: number } = {}): Promise<ChatInput> {
     const { journal, channel } = this.deps;
+    this.assertLive();
     const ordinal = journal.take('request');
     if (journal.has('answer', ordinal)) return journal.get<ChatInput>('answer', ordinal);
     // A question recorded without its answer is the one the session waits on: ask it again, don't record it twice.
     if (!journal.has('request', ordinal)) await journal.write('request', ordinal, payload);
-    const input = await channel.ask(options.timeoutMs ?? this.deps.defaultTimeoutMs);
+    const input = await this.deps.deadline.offTheClock(channel.ask(options.timeoutMs ?? this.deps.defaultTimeoutMs));
+    this.assertLive();
     await journal.write('answer', ordinal, input);
     return input;
   }
 
   async notify(payload: unknown): Promise<void> {
     const { journal } = this.deps;
+    this.assertLive();
     const ordinal = journal.take('notify');
     if (journal.has('notify', ordinal)) return;
     // Journaled is sent: the client gets it from the event log.
@@ -52,6 +59,7 @@ export class InteractiveRuntime implements InteractiveContext {
 
   async addMessage(role: 'user' | 'assistant', content: string): Promise<void> {
     const { journal } = this.deps;
+    this.assertLive();
     const ordinal = journal.take('message');
     if (journal.has('message', ordinal)) return;
     const messageId = `${journal.executionId}:${ordinal}`;
@@ -108,6 +116,11 @@ export class InteractiveRuntime implements InteractiveContext {
       feedback = `Your choice ${choice.name} was refused: ${problems.join('; ')}. Choose again.`;
       if (attempt >= CHOICE_ATTEMPTS) throw new Error(`The model's arguments for ${choice.name} were invalid: ${problems.join('; ')}`);
     }
+  }
+
+  /** An execution given up (its deadline passed) may still be running the agent's code: it records nothing more. */
+  private assertLive(): void {
+    this.deps.signal.throwIfAborted();
   }
 
   private async recordedChoice(children: ActionClass[], feedback: string | null): Promise<ActionChoice> {

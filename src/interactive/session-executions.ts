@@ -8,6 +8,7 @@ import type { ChatWriter } from '../event-log/chat-writer';
 import { RunRecovery } from '../event-log/run-recovery';
 import { InteractiveRoutes } from './interactive-routes';
 import { InteractiveRuntime } from './interactive-runtime';
+import { RunDeadline } from './run-deadline';
 import { ExecutionSuspended, SessionChannel } from './session-channel';
 import { SessionJournal } from './session-journal';
 import { SessionStore, type UnfinishedExecution } from './session.store';
@@ -72,17 +73,19 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     const controller = new AbortController();
     writer.handle('input', (request) => Promise.resolve(channel.deliver(request.input as ChatInput)));
     const journal = new SessionJournal(executionId, execution.journal, (record) => this.store.journal(writer, record));
+    const deadline = new RunDeadline(this.config.run.timeoutMs);
     const runtime = new InteractiveRuntime(sessionId, message, user, {
       journal,
       channel,
       chooser: this.chooser,
       writeMessage: (entry, ordinal) => this.store.journal(writer, { executionId, kind: 'message', ordinal, data: entry.payload }, entry),
       defaultTimeoutMs: this.config.interactive.inputTimeoutMs,
-      signal: AbortSignal.any([controller.signal, writer.signal]),
+      deadline,
+      signal: AbortSignal.any([controller.signal, writer.signal, deadline.signal]),
     });
     const live: Execution = { executionId, channel, controller, done: Promise.resolve() };
     this.live.set(sessionId, live);
-    live.done = this.execute(writer, executionId, route, runtime).finally(async () => {
+    live.done = this.execute(writer, executionId, route, runtime, deadline).finally(async () => {
       this.live.delete(sessionId);
       await writer.close();
     });
@@ -100,15 +103,19 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     await this.start(writer, interrupted, { sub: owner, roles: [] }, false);
   }
 
-  private async execute(writer: ChatWriter, executionId: string, route: string, runtime: InteractiveRuntime): Promise<void> {
+  private async execute(writer: ChatWriter, executionId: string, route: string, runtime: InteractiveRuntime, deadline: RunDeadline): Promise<void> {
     const handler = this.routes.find(route);
     try {
       if (!handler) throw new Error(`No interactive agent is mounted at ${route} any more`);
-      await handler(runtime);
+      deadline.start();
+      await deadline.race(handler(runtime));
+      deadline.stop();
       await this.store.finish(writer, executionId, 'finished');
     } catch (error) {
+      deadline.stop();
       if (error instanceof ExecutionSuspended) return;
-      const failure = describeFailure(error);
+      // However the model call or the agent's code reported being cut off, the cause is the deadline.
+      const failure = describeFailure(deadline.signal.aborted ? deadline.signal.reason : error);
       if (failure.code === 'action.failed') this.logger.error(`session ${writer.chatId} failed`, error instanceof Error ? error.stack : String(error));
       await this.store.finish(writer, executionId, 'failed', failure).catch((cause: unknown) => this.logger.error(cause));
     }

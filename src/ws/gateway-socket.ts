@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { Bindings } from 'pino';
 import { WebSocket } from 'ws';
 import { runInLogScope } from '../logging/log-context';
@@ -5,8 +6,8 @@ import type { ConnectionLogFields } from './connection-log';
 
 /**
  * The socket class every gateway server creates. What each connection needs to remember (its log scope, when
- * it opened, whether it answered the last ping) lives in fields here, so the handlers that read it are shared
- * by all sockets instead of closures allocated per connection.
+ * it opened, what the heartbeat saw of it, until when its token holds) lives in fields here, so the handlers
+ * that read it are shared by all sockets instead of closures allocated per connection.
  */
 export class GatewaySocket extends WebSocket {
   /** The request id, once the upgrade succeeded; every event the socket emits runs in this log scope. */
@@ -14,8 +15,17 @@ export class GatewaySocket extends WebSocket {
   /** What the open and close lines say about the socket. */
   connection: ConnectionLogFields | null = null;
   openedAt = 0;
-  /** False once pinged, true again on the pong: a socket still false at the next ping has vanished. */
-  alive = true;
+  /** The TCP socket underneath, set as the upgrade completes (before any heartbeat sees the socket). */
+  transport!: Socket;
+  /** At the last heartbeat: bytes read, bytes flushed to the kernel, and whether more waited in the process. */
+  readMark = 0;
+  flushedMark = 0;
+  backlogged = false;
+  /** The user of the token that opened the socket: a renewal must name the same one. */
+  sub = '';
+  /** Epoch ms: the socket is closed then, unless a fresh token moves it (the token's exp plus the clock tolerance). */
+  deadline = 0;
+  expiry: NodeJS.Timeout | null = null;
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     const scope = this.logScope;

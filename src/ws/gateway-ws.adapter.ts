@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NotFoundException, type INestApplicationContext, type Type } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -17,11 +18,12 @@ import { ConnectionLog } from './connection-log';
 import { GatewaySocket } from './gateway-socket';
 import { Heartbeat } from './heartbeat';
 import { ServerError, ServerErrorCode } from './server.error';
+import { DEADLINE_HEADER, TokenLease } from './token-lease';
 import { rejectUpgrade } from './upgrade-rejection';
 import { attachConnection, connectionOf } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
 import type { WsUpgradeCheck } from './ws-upgrade-check';
-import { parseFrame, unroutable, WS_INVALID_FRAME } from './ws-message';
+import { parseFrame, unroutable, WS_AUTH_FRAME, WS_INVALID_FRAME } from './ws-message';
 
 export interface GatewayWsOptions {
   handshake: WsHandshake;
@@ -71,6 +73,7 @@ export class GatewayWsAdapter extends WsAdapter {
   private readonly routes: Route[] = [];
   private readonly attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   private readonly heartbeat: Heartbeat;
+  private readonly lease: TokenLease;
   private readonly connectionLog: ConnectionLog;
   private readonly onMessage: (this: WebSocket, data: RawData) => void;
 
@@ -80,6 +83,7 @@ export class GatewayWsAdapter extends WsAdapter {
   ) {
     super(app, { messageParser: parseFrame });
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs);
+    this.lease = new TokenLease(options.handshake, (socket) => handlersOf.delete(socket));
     this.connectionLog = new ConnectionLog(options.logger);
     const dispatch = (socket: GatewaySocket, data: RawData) => this.dispatch(socket, data);
     this.onMessage = function (this: WebSocket, data: RawData) {
@@ -133,6 +137,12 @@ export class GatewayWsAdapter extends WsAdapter {
     const bound = handlersOf.get(client);
     if (!bound) return;
     let frame = parseFrame(data);
+    if (frame.event === WS_AUTH_FRAME) {
+      this.lease.renew(client, frame.data as Record<string, unknown>).catch((error: unknown) => {
+        scopedLogger(this.options.logger).error({ err: error }, 'WebSocket token renewal failed');
+      });
+      return;
+    }
     const find = (event: string) => bound.handlers.find((handler) => handler.message === event);
     if (!find(frame.event) && frame.event !== WS_INVALID_FRAME) frame = unroutable(frame.event);
     const handler = find(frame.event);
@@ -202,10 +212,12 @@ export class GatewayWsAdapter extends WsAdapter {
     const logged = { requestId, url: redactUrl(req.url) };
     try {
       this.refuseWhileDraining();
-      const user = await this.options.handshake.authenticate(req, url);
+      const token = await this.options.handshake.authenticate(req, url);
+      const { user } = token;
       const found = this.route(url.pathname);
       if (!found) throw new NotFoundException(`No WebSocket endpoint at ${url.pathname}`);
-      const connection = { user, params: found.params, query: url.searchParams, path: url.pathname, requestId };
+      const responseHeaders = { [DEADLINE_HEADER]: new Date(token.acceptedUntil).toISOString() };
+      const connection = { user, params: found.params, query: url.searchParams, path: url.pathname, requestId, responseHeaders };
       if (found.route.check) await this.app.get(found.route.check, { strict: false }).check(connection);
       // The checks above wait on I/O; the drain may have begun meanwhile.
       this.refuseWhileDraining();
@@ -213,6 +225,8 @@ export class GatewayWsAdapter extends WsAdapter {
       found.route.server.handleUpgrade(req, socket, head, (ws) => {
         // The socket now has ws's own error handling.
         socket.off('error', destroyOnError);
+        (ws as GatewaySocket).transport = socket as Socket;
+        this.lease.start(ws as GatewaySocket, token);
         const fields = { ...logged, sub: user.sub, protocol: found.route.protocol };
         this.connectionLog.trace(ws as GatewaySocket, fields, () => found.route.server.emit('connection', ws, req));
       });

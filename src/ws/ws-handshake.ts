@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
-import type { AuthUser } from '../auth/auth-user';
 import { bearerFromHeaders } from '../auth/bearer-token';
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier, VerifiedToken } from '../auth/token-verifier';
 
 /**
  * Browsers cannot set headers on a WebSocket, so they may offer `Sec-WebSocket-Protocol: bearer, <token>`.
@@ -17,7 +16,7 @@ export class WsHandshake {
     private readonly allowedOrigins: string[] | null,
   ) {}
 
-  async authenticate(request: IncomingMessage, url: URL): Promise<AuthUser> {
+  async authenticate(request: IncomingMessage, url: URL): Promise<VerifiedToken> {
     const origin = request.headers.origin;
     // Non-browser clients send no Origin; a browser always does, and only listed ones may connect.
     if (this.allowedOrigins && origin !== undefined && !this.allowedOrigins.includes(origin)) {
@@ -30,6 +29,11 @@ export class WsHandshake {
         'A token is required: Authorization: Bearer <token>, ?access_token=<token> or Sec-WebSocket-Protocol: bearer, <token>',
       );
     }
+    return this.verifier.verify(token);
+  }
+
+  /** A fresh token sent on an open socket (an `auth` frame): judged exactly as at the upgrade. */
+  renew(token: string): Promise<VerifiedToken> {
     return this.verifier.verify(token);
   }
 }

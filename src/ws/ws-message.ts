@@ -4,6 +4,8 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/json-depth';
 export const WS_INVALID_FRAME = 'ws:invalid-frame';
 /** The event for a JSON object without a string `type` (the interact protocol's frames have none). */
 export const WS_UNTYPED_FRAME = 'ws:untyped-frame';
+/** `{"type":"auth","token":…}`: a fresh token, taken by the adapter on every protocol before any gateway sees it. */
+export const WS_AUTH_FRAME = 'auth';
 
 export interface InvalidFrame {
   error: string;

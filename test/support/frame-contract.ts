@@ -11,10 +11,11 @@ export type FrameChannel = 'chat' | 'interact' | 'interactive';
 /** As in the AsyncAPI operations, from the server's side: `send` is server → client, `receive` client → server. */
 export type FrameDirection = 'send' | 'receive';
 
-const OPERATIONS: Record<FrameChannel, Record<FrameDirection, string>> = {
-  chat: { send: 'sendChatFrames', receive: 'receiveChatFrames' },
-  interact: { send: 'sendInteractFrames', receive: 'receiveInteractFrames' },
-  interactive: { send: 'sendInteractiveFrames', receive: 'receiveInteractiveFrames' },
+/** Each protocol's own frames, then the token renewal every protocol shares (frames of the connection: no seq). */
+const OPERATIONS: Record<FrameChannel, Record<FrameDirection, string[]>> = {
+  chat: { send: ['sendChatFrames', 'sendChatAuth'], receive: ['receiveChatFrames', 'receiveChatAuth'] },
+  interact: { send: ['sendInteractFrames', 'sendInteractAuth'], receive: ['receiveInteractFrames', 'receiveInteractAuth'] },
+  interactive: { send: ['sendInteractiveFrames', 'sendInteractiveAuth'], receive: ['receiveInteractiveFrames', 'receiveInteractiveAuth'] },
 };
 
 interface Candidate {
@@ -55,10 +56,14 @@ let operations: Record<string, Candidate[]> | null = null;
 
 /** The frame's problems against its operation's messages, in words; null when one message matches it. */
 export function frameProblems(channel: FrameChannel, direction: FrameDirection, frame: unknown): string | null {
-  operations ??= compile(readFileSync(ASYNCAPI_FILE, 'utf8'));
-  const operationId = OPERATIONS[channel][direction];
-  const candidates = operations[operationId];
-  if (!candidates) throw new Error(`docs/asyncapi.yaml has no operation ${operationId}`);
+  const compiled = (operations ??= compile(readFileSync(ASYNCAPI_FILE, 'utf8')));
+  const operationIds = OPERATIONS[channel][direction];
+  const candidates = operationIds.flatMap((operationId) => {
+    const messages = compiled[operationId];
+    if (!messages) throw new Error(`docs/asyncapi.yaml has no operation ${operationId}`);
+    return messages;
+  });
+  const operationId = operationIds.join(' or ');
   const failures: Array<{ schema: string; errors: ErrorObject[] }> = [];
   for (const { schema, validate } of candidates) {
     if (validate(frame)) return null;

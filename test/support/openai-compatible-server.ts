@@ -32,6 +32,11 @@ export type Reply =
   | { kind: 'malformed' }
   /** Streamed: the chunks (default `['Hello']`), then silence with the connection open until the client leaves. Non-streamed: no answer at all. */
   | { kind: 'hang'; chunks?: string[] }
+  /**
+   * Streamed: `count` chunks of `chunk`, made one at a time as the client reads (writes wait for 'drain'), so a
+   * test can stream far more than it holds in memory; `sent` counts the chunks written. Then stop and `[DONE]`.
+   */
+  | { kind: 'flood'; chunk: string; count: number; sent?: { chunks: number } }
   /** Waits, then answers with `then`; a client that leaves during the wait counts as aborted. */
   | { kind: 'delay'; ms: number; then: Reply };
 
@@ -197,6 +202,18 @@ export class OpenAiCompatibleServer {
         res.end('data: [DONE]\n\n');
         return;
       }
+      case 'flood': {
+        startEventStream(res);
+        const data = event(completion.textChunk(reply.chunk));
+        for (let n = 0; n < reply.count; n += 1) {
+          if (res.destroyed || this.stopping) return;
+          if (reply.sent) reply.sent.chunks = n + 1;
+          if (!res.write(data)) await writable(res);
+        }
+        res.write(event(completion.textChunk('')));
+        res.end('data: [DONE]\n\n');
+        return;
+      }
       case 'malformed':
         if (!completion.stream) return sendJson(res, 200, '{"id":"chatcmpl-truncated","choices":[{');
         startEventStream(res);
@@ -288,6 +305,17 @@ class Completion {
   private argumentsOf(call: ScriptedToolCall): string {
     return typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
   }
+}
+
+/** Resolves once `res` may be written again, or is gone. */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 }
 
 function startEventStream(res: ServerResponse): void {

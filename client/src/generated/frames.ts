@@ -48,6 +48,7 @@ export type ConvoId = string;
  * `interact.invalid_object` (not JSON, or a field of the wrong type), `interact.unknown_bucket`,
  * `interact.identity_mismatch`, `agent.unknown_agent`, `chat.forbidden` (another user's conversation),
  * `chat.busy` (`CHAT_BUSY_POLICY=reject`); from a failed run: `model.*`, `run.timeout`, `run.internal`,
+ * `run.output_too_large` (more text than `RUN_MAX_OUTPUT_CHARS`, or more model calls than `RUN_MAX_STEPS`),
  * `run.interrupted` (the instance running it stopped), `chat.storage_failed`; `log.unavailable` /
  * `log.writer_lost` (the conversation could not be written: try again); `internal` (a bug, logged).
  *
@@ -69,6 +70,7 @@ export type InteractErrorCode =
   | 'model.malformed_response'
   | 'run.timeout'
   | 'run.internal'
+  | 'run.output_too_large'
   | 'run.interrupted'
   | 'log.unavailable'
   | 'log.writer_lost'
@@ -77,7 +79,9 @@ export type InteractErrorCode =
  * `interactive.invalid_frame` (not JSON, or not `{"type":"chat","message": string}`; the session goes on),
  * `interactive.not_waiting` (a chat frame while no action waits; the session goes on). The session ends
  * (close `1011`) after: `action.input_timeout` (a `waitForInput` timed out and the action did not catch it),
- * `model.*` / `run.timeout` / `run.internal` (the model failed while choosing an action), `log.*` (the session
+ * `model.*` / `run.internal` (the model failed while choosing an action), `run.timeout` (the agent worked longer
+ * than `RUN_TIMEOUT_MS` since the session's message or the last answer; waiting for an answer does not count),
+ * `run.output_too_large` (the model's answer was longer than `RUN_MAX_OUTPUT_CHARS`), `log.*` (the session
  * could not be written), `action.failed` (the agent threw, or the session could not be started). A team's agent
  * function that throws a coded error of its own (a `CodedError` subclass) ends the session with that code
  * (the second form).
@@ -98,6 +102,7 @@ export type InteractiveErrorCode =
       | 'model.malformed_response'
       | 'run.timeout'
       | 'run.internal'
+      | 'run.output_too_large'
       | 'log.unavailable'
       | 'log.writer_lost'
     )
@@ -583,4 +588,43 @@ export interface InteractiveErrorFrame {
     message: string;
   };
   seq: Seq;
+}
+export interface AuthFrame {
+  type: 'auth';
+  /**
+   * A JWT for the same `sub`, checked like the upgrade's token.
+   */
+  token: string;
+}
+export interface AuthOkFrame {
+  type: 'auth_ok';
+  /**
+   * When the server closes the socket with `1008` unless renewed again (the new token's `exp` plus `JWT_CLOCK_TOLERANCE_S`).
+   */
+  deadline: string;
+}
+export interface AuthErrorFrame {
+  type: 'auth_error';
+  /**
+   * `auth.missing_token` (no `token` string), `auth.subject_mismatch` (a valid token of another user: the
+   * socket is then closed with `1008`), or what the upgrade would answer for that token: `auth.invalid_token`,
+   * `auth.token_expired`, `auth.disallowed_algorithm`, `auth.missing_exp`, `auth.missing_sub`,
+   * `auth.invalid_sub`, `auth.wrong_issuer`, `auth.wrong_audience`, `auth.unknown_signing_key`,
+   * `auth.keys_unavailable`.
+   *
+   */
+  code:
+    | 'auth.missing_token'
+    | 'auth.subject_mismatch'
+    | 'auth.invalid_token'
+    | 'auth.token_expired'
+    | 'auth.disallowed_algorithm'
+    | 'auth.missing_exp'
+    | 'auth.missing_sub'
+    | 'auth.invalid_sub'
+    | 'auth.wrong_issuer'
+    | 'auth.wrong_audience'
+    | 'auth.unknown_signing_key'
+    | 'auth.keys_unavailable';
+  message: string;
 }

@@ -138,3 +138,173 @@ export interface ReleaseResult {
    */
   status: 'active';
 }
+export interface ConversationMessage {
+  /**
+   * Who wrote it
+   */
+  role: 'user' | 'assistant' | 'operator';
+  /**
+   * The text (for the agent: its final answer)
+   */
+  content: string;
+  /**
+   * When it was stored, ISO 8601 UTC
+   */
+  timestamp: string;
+}
+export interface DevTokenRequest {
+  /**
+   * The user the token names (`sub`)
+   */
+  sub: string;
+  /**
+   * Roles to put in the roles claim (JWT_ROLES_CLAIM), e.g. `operator`; none by default
+   *
+   * @maxItems 20
+   */
+  roles?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+}
+export interface DevTokenResponse {
+  /**
+   * An HS256 token signed with the development key
+   */
+  token: string;
+  sub: string;
+  roles: string[];
+  /**
+   * When it expires (1 h after issue), ISO 8601 UTC
+   */
+  expiresAt: string;
+}

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { generateText, jsonSchema, tool, type ModelMessage, type ToolSet } from 'ai';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { AgentError, AgentErrorCode } from '../agent.error';
 import { AgentRegistry } from '../agent.registry';
 import { ModelProvider } from '../models/model-provider';
 import { providerError } from '../models/provider-errors';
@@ -17,6 +19,7 @@ export class ActionChooser {
   constructor(
     private readonly models: ModelProvider,
     private readonly agents: AgentRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async choose(message: string, children: ActionSpec[], feedback: string | null, signal: AbortSignal): Promise<ActionChoice> {
@@ -30,6 +33,9 @@ export class ActionChooser {
       const result = await generateText({ model: model.model, system: SYSTEM, messages, tools, abortSignal: signal, maxRetries: model.maxRetries });
       const call = result.toolCalls[0];
       if (call) return { kind: 'action', name: call.toolName, args: (call.input ?? {}) as Record<string, unknown> };
+      // Checked before the answer is journaled or sent: nothing past the limit is stored.
+      const limit = this.config.run.maxOutputChars;
+      if (result.text.length > limit) throw new AgentError(AgentErrorCode.OutputTooLarge, `The answer grew past ${limit} characters (RUN_MAX_OUTPUT_CHARS)`);
       return { kind: 'text', text: result.text };
     } catch (error) {
       throw providerError(error, model.provider);

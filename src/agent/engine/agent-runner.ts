@@ -41,6 +41,8 @@ interface RunState {
   signal: AbortSignal;
   step: number;
   deltaIndex: number;
+  /** Characters the run may still stream (RUN_MAX_OUTPUT_CHARS, all steps together). */
+  outputLeft: number;
   usage: RunUsage;
   trace: RunSpan;
 }
@@ -90,6 +92,7 @@ export class AgentRunner {
         signal,
         step: 0,
         deltaIndex: 0,
+        outputLeft: this.config.run.maxOutputChars,
         usage: { inputTokens: 0, outputTokens: 0, model: model.name },
         trace,
       };
@@ -137,6 +140,7 @@ export class AgentRunner {
   }
 
   private async *modelStep(state: RunState, tools: AgentTool[], system: string, planning: boolean): AsyncGenerator<RunEventBody, ModelTurn> {
+    if (state.step >= this.config.run.maxSteps) throw tooManySteps(this.config.run.maxSteps);
     state.step += 1;
     yield { type: 'step.started', step: state.step, planning };
     const stream = streamModelTurn({ model: state.model, system, messages: state.messages, tools, signal: state.signal });
@@ -156,7 +160,14 @@ export class AgentRunner {
           outcome = 'ok';
           return next.value;
         }
-        yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: next.value };
+        const delta = next.value;
+        // Two comparisons per token; the rare delta that is huge or crosses the limit takes the slow path.
+        if (delta.length > MAX_DELTA_CHARS || delta.length > state.outputLeft) {
+          yield* this.boundedDeltas(state, delta);
+          continue;
+        }
+        state.outputLeft -= delta.length;
+        yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta };
       }
     } catch (error) {
       if (state.signal.aborted) throw error;
@@ -171,6 +182,21 @@ export class AgentRunner {
       // Closes the library's stream when we stop early, so it stops reading the provider's response.
       await stream.return({ text: '', calls: [], inputTokens: 0, outputTokens: 0 });
     }
+  }
+
+  /**
+   * A delta in pieces of at most MAX_DELTA_CHARS, so no frame or stored row carries a provider's giant chunk,
+   * and only up to RUN_MAX_OUTPUT_CHARS: what is past the limit is neither sent nor stored, and the run fails.
+   */
+  private *boundedDeltas(state: RunState, delta: string): Generator<RunEventBody> {
+    const allowed = cutAt(delta, Math.min(delta.length, state.outputLeft));
+    for (let from = 0; from < allowed; ) {
+      const to = cutAt(delta, Math.min(from + MAX_DELTA_CHARS, allowed));
+      yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: delta.slice(from, to) };
+      state.outputLeft -= to - from;
+      from = to;
+    }
+    if (allowed < delta.length) throw tooMuchText(this.config.run.maxOutputChars);
   }
 
   private async *actionStep(state: RunState, turn: ModelTurn, chatId: string, runId: string): AsyncGenerator<RunEventBody> {
@@ -200,6 +226,23 @@ export class AgentRunner {
 }
 
 const RUN_OVER = 'the run is over';
+/** The longest text one `text.delta` carries: a client's frame and a stored row stay small whatever the provider sends. */
+export const MAX_DELTA_CHARS = 8192;
+
+function tooMuchText(limit: number): AgentError {
+  return new AgentError(AgentErrorCode.OutputTooLarge, `The answer grew past ${limit} characters (RUN_MAX_OUTPUT_CHARS); the rest was dropped`);
+}
+
+function tooManySteps(limit: number): AgentError {
+  return new AgentError(AgentErrorCode.OutputTooLarge, `The run needed more than ${limit} model calls (RUN_MAX_STEPS)`);
+}
+
+/** `to`, or one before it when `to` would split a surrogate pair (a lone half is not valid JSON text for PostgreSQL). */
+function cutAt(text: string, to: number): number {
+  if (to >= text.length || to === 0) return to;
+  const code = text.charCodeAt(to - 1);
+  return code >= 0xd800 && code <= 0xdbff ? to - 1 : to;
+}
 
 // Formatted once per millisecond: tokens arrive many to a millisecond, and each needs its timestamp.
 let formattedMs = 0;

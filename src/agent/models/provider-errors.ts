@@ -34,7 +34,10 @@ export function providerError(error: unknown, provider: string): AgentError {
 
 function fromApiCall(error: APICallError, provider: string): AgentError {
   const status = error.statusCode;
-  return status === undefined ? unreachable(provider, error.url, error) : statusError(status, provider, error.message);
+  if (status === undefined) return unreachable(provider, error.url, error);
+  // A 2xx the SDK could not read (non-JSON body, a wrong shape) is the provider's garbage, not a refusal.
+  if (status >= 200 && status < 300) return malformedResponse(provider);
+  return statusError(status, provider, error.message);
 }
 
 /** What a provider's HTTP status means; `detail` is the provider's own message, shown for requests it rejected. */
