@@ -16,6 +16,8 @@ export class ChatSocket {
   private inbox: Promise<void> = Promise.resolve();
   private readonly outbox: OrderedOutbox;
   follower: Promise<LogFollower | null> = Promise.resolve(null);
+  /** Aborted when the socket closes: a follower still waiting out an outage gives up. */
+  readonly gone = new AbortController();
 
   constructor(
     readonly chatId: string,

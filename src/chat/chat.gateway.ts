@@ -8,6 +8,7 @@ import { SlowClientGuard } from '../conversation/slow-client-guard';
 import { StreamPressure } from '../conversation/stream-pressure';
 import { ConversationService } from '../conversation/conversation.service';
 import { HISTORY_DEFAULT_LIMIT } from '../history/history-query.dto';
+import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import { HistoryService } from '../history/history.service';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
@@ -40,9 +41,10 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       event: (event: Parameters<typeof framesFor>[0]) => socket.event(event.seq, framesFor(event, streaming)),
       drained: () => guard.drained(),
     };
-    socket.follower = this.conversations.follow(chatId, replayAfter(query), listener).then(
+    // Through a Redis outage the follower keeps trying: the socket stays open, and catches up once Redis is back.
+    socket.follower = this.conversations.follow(chatId, replayAfter(query), listener, socket.gone.signal).then(
       (follower) => {
-        socket.joined(follower.position);
+        if (follower) socket.joined(follower.position);
         return follower;
       },
       (error: unknown) => {
@@ -57,6 +59,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   async handleDisconnect(client: WebSocket): Promise<void> {
     const socket = this.sockets.get(client);
     socket?.guard.dispose();
+    socket?.gone.abort();
     const follower = await socket?.follower;
     if (follower) await this.conversations.unfollow(follower);
   }
@@ -108,6 +111,10 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       if (!(error instanceof CodedError)) this.fail(socket.chatId, frame.type, error);
       const message = error instanceof CodedError ? error.message : 'The message could not be handled; please try again';
       socket.reply((seq) => errorFrame(socket.chatId, message, seq, frame.message_id));
+      // Refused for an outage, the message was not kept: it is over, and a client that waits for its end may send it again.
+      if (frame.type === 'client' && error instanceof EventLogError && error.code === EventLogErrorCode.Unavailable) {
+        socket.reply((seq) => ({ type: 'message_end', message_id: frame.message_id, chat_id: socket.chatId, seq }));
+      }
     }
   }
 

@@ -3,9 +3,12 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import type { RunEvent } from '../agent/run-events';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ChatControl, ChatPresence, TurnQueue, type QueuedTurn } from '../coordination/coordination';
+import { CodedError } from '../common/coded-error';
+import { retrying } from '../common/retrying';
+import { ChatControl, ChatPresence, CoordinationHealth, TurnQueue, type QueuedTurn } from '../coordination/coordination';
 import type { ChatWriter } from '../event-log/chat-writer';
 import { EventLog } from '../event-log/event-log';
+import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
 import { RunRecovery } from '../event-log/run-recovery';
 import { MESSAGE_END_TYPES } from '../history/chat-log';
@@ -33,6 +36,7 @@ export interface Submitted {
 // How long a cancel or an interrupt waits for the instance running the chat to answer.
 const CONTROL_TIMEOUT_MS = 5000;
 const ORPHAN_BATCH = 100;
+const UNREACHABLE = 'The chat cannot take messages right now (the service is reconnecting); please send it again in a moment';
 
 /**
  * The protocol-neutral heart of every conversation. Turns wait in the chat's queue; whichever instance
@@ -54,6 +58,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     private readonly queue: TurnQueue,
     private readonly control: ChatControl,
     private readonly presence: ChatPresence,
+    private readonly health: CoordinationHealth,
     private readonly recovery: RunRecovery,
     private readonly metrics: GatewayMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -67,10 +72,24 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     this.metrics.countTurnsWith(() => this.turnCounts());
   }
 
-  /** Delivers the chat's events after `after` (after the newest when null), then live ones, to `listener`. */
-  async follow(chatId: string, after: number | null, listener: LogListener): Promise<LogFollower> {
-    await this.presence.join(chatId);
-    return this.log.follow(chatId, after, listener);
+  /**
+   * Delivers the chat's events after `after` (after the newest when null), then live ones, to `listener`.
+   * Through an outage it keeps trying (the socket stays open and catches up once it ends); null when `gone`
+   * (the socket closed) came first, with nothing left to undo.
+   */
+  async follow(chatId: string, after: number | null, listener: LogListener, gone: AbortSignal): Promise<LogFollower | null> {
+    try {
+      const follower = await this.log.follow(chatId, after, listener, gone);
+      // Counted once followed, so a socket that left before that is never counted.
+      await retrying(() => this.presence.join(chatId), gone).catch((error: unknown) => {
+        follower.stop();
+        throw error;
+      });
+      return follower;
+    } catch (error) {
+      if (gone.aborted) return null;
+      throw error;
+    }
   }
 
   async unfollow(follower: LogFollower): Promise<void> {
@@ -80,11 +99,18 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   }
 
   top(chatId: string): Promise<number> {
-    return this.log.top(chatId);
+    return this.whileReachable(() => this.log.top(chatId));
   }
 
-  /** Starts or queues a turn; under the reject policy a busy conversation refuses it (ChatError busy). */
-  async submit(chatId: string, request: TurnRequest): Promise<Submitted> {
+  /**
+   * Starts or queues a turn; under the reject policy a busy conversation refuses it (ChatError busy). While
+   * Redis is unreachable it is refused at once (EventLogError unavailable), nothing of it kept.
+   */
+  submit(chatId: string, request: TurnRequest): Promise<Submitted> {
+    return this.whileReachable(() => this.start(chatId, request));
+  }
+
+  private async start(chatId: string, request: TurnRequest): Promise<Submitted> {
     const { dedupe, runId, ...fields } = request;
     if (dedupe) {
       const earlier = await this.earlierRun(chatId, request.messageId);
@@ -100,7 +126,8 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
       return submitted;
     }
     await this.queue.push(chatId, turn);
-    if (this.config.chat.busyPolicy === 'interrupt') await this.cancelRunning(chatId, 'interrupted');
+    // Queued, the turn will run: failing now would tell the client otherwise. Left uninterrupted, the turn before it ends first.
+    if (this.config.chat.busyPolicy === 'interrupt') await this.cancelRunning(chatId, 'interrupted').catch((error: unknown) => this.warn(chatId, error));
     await this.pickUp(chatId);
     return submitted;
   }
@@ -122,7 +149,11 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
    * A message that already ended is left as it is (no frame may follow its end); one that is neither running,
    * waiting nor ended is refused with UnknownMessage.
    */
-  async cancel(chatId: string, messageId: string): Promise<void> {
+  cancel(chatId: string, messageId: string): Promise<void> {
+    return this.whileReachable(() => this.cancelMessage(chatId, messageId));
+  }
+
+  private async cancelMessage(chatId: string, messageId: string): Promise<void> {
     const queued = await this.queue.remove(chatId, messageId);
     if (queued) {
       await this.log.append(chatId, [logEntry(queued.runId, { type: 'run.cancelled', payload: { reason: 'cancelled', messageId } })]);
@@ -168,11 +199,31 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     await finished;
   }
 
-  /** Runs the chat's queued turns here if nobody else does. */
+  /**
+   * A client's request while Redis is unreachable would wait on ioredis's offline queue for seconds, then fail
+   * with no word a client could act on: it is refused at once instead, with a code that says to try again.
+   * A failure that comes with the connection lost on the way is the same outage.
+   */
+  private async whileReachable<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.health.reachable()) throw new EventLogError(EventLogErrorCode.Unavailable, UNREACHABLE);
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CodedError || this.health.reachable()) throw error;
+      throw new EventLogError(EventLogErrorCode.Unavailable, UNREACHABLE);
+    }
+  }
+
+  /** Runs the chat's queued turns here if nobody else does. Never rejects: callers fire and forget it. */
   private async pickUp(chatId: string): Promise<void> {
-    if (this.stopping || this.lanes.has(chatId) || (await this.queue.size(chatId)) === 0) return;
-    const writer = await this.log.open(chatId).catch((error: unknown) => this.warn(chatId, error));
-    if (writer) this.run(writer);
+    try {
+      if (this.stopping || this.lanes.has(chatId) || (await this.queue.size(chatId)) === 0) return;
+      const writer = await this.log.open(chatId);
+      if (writer) this.run(writer);
+    } catch (error) {
+      // Redis or the database gone: what waits is picked up by the next recovery sweep once they are back.
+      this.warn(chatId, error);
+    }
   }
 
   /** Starts a lane on `writer`: `first`, then every queued turn, then the writer is given up. */

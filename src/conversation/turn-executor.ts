@@ -29,6 +29,9 @@ export class TurnExecutor {
     const active: ActiveTurn = { ...turn, controller: new AbortController() };
     lane.active = active;
     const gate = this.pressure.acquire(chatId);
+    const running = `turn:${turn.runId}`;
+    // Set once the log marks the run in flight: from then on, its end is what clears the marker.
+    let marked: string | undefined;
     try {
       const held = (await this.conversations.status(chatId)) === 'handoff';
       const { messageId, content, meta } = turn;
@@ -40,14 +43,14 @@ export class TurnExecutor {
         return;
       }
       // A greeting has no user message: its run's start marks the turn as running instead.
-      if (!turn.greeting) await writer.append([message], `turn:${turn.runId}`);
+      if (!turn.greeting) marked = await writer.append([message], running).then(() => running);
       const history = turn.context ?? (await this.transcript.memory(chatId, this.config.chat.memoryTurns, turn.runId));
       const signal = AbortSignal.any([active.controller.signal, writer.signal]);
       const { agentId, greeting, protocol } = turn;
       const run = this.runner.run({ chatId, runId: turn.runId, agentId, input: content, greeting, history, signal, protocol });
       for await (const event of run) {
         const entry = runEventEntry(event, messageId);
-        if (event.type === 'run.started' && turn.greeting) await writer.append([entry], `turn:${turn.runId}`);
+        if (event.type === 'run.started' && turn.greeting) marked = await writer.append([entry], running).then(() => running);
         // Deltas and start markers carry nothing a finished turn needs: sent now, stored with the next batch.
         else if (event.type === 'text.delta' || event.type === 'step.started' || event.type === 'run.started') writer.stream(entry);
         // The turn is durable once its end is: the writer stores in call order, so waiting for the end waits for all.
@@ -61,12 +64,15 @@ export class TurnExecutor {
         if (gate.paused) await gate.resumed(signal);
       }
     } catch (error) {
-      // Storage failed or the lease was lost: stop the run; if the log can still be written, say how it ended.
+      // Storage failed or the lease was lost: stop the run, and say at once how it ended. The writer has stopped (or
+      // stops now), so the lane gives the chat up and the next turn opens a fresh one.
       active.controller.abort('storage failed');
       this.logger.error(`chat ${chatId} message ${turn.messageId} could not be stored`, error instanceof Error ? error.stack : String(error));
       const failure = { code: ChatErrorCode.StorageFailed, message: 'The message could not be stored; please try again' };
       const failed = logEntry(turn.runId, { type: 'run.failed', payload: { error: failure, messageId: turn.messageId } });
-      await writer.append([failed], null).catch(() => undefined);
+      if (!(await writer.appendLastWord([failed], null, marked))) {
+        this.logger.warn(`chat ${chatId} message ${turn.messageId}: its end is left to the recovery sweep (run.interrupted)`);
+      }
     } finally {
       this.pressure.release(gate);
       lane.active = null;

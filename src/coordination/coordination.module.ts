@@ -1,19 +1,21 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { ChatBus, ChatControl, ChatLocks, ChatPresence, ChatTakeover, TurnQueue } from './coordination';
+import { ChatBus, ChatControl, ChatLocks, ChatPresence, ChatTakeover, CoordinationHealth, TurnQueue } from './coordination';
 import { MemoryChatBus } from './memory/memory-bus';
 import { MemoryChatControl } from './memory/memory-control';
+import { MemoryCoordinationHealth } from './memory/memory-health';
 import { MemoryChatLocks } from './memory/memory-locks';
 import { MemoryChatPresence, MemoryTurnQueue } from './memory/memory-queue';
 import { MemoryChatTakeover } from './memory/memory-takeover';
 import { RedisChatBus } from './redis/redis-bus';
 import { RedisConnections } from './redis/redis-connections';
 import { RedisChatControl } from './redis/redis-control';
+import { RedisCoordinationHealth } from './redis/redis-health';
 import { RedisChatLocks } from './redis/redis-locks';
 import { RedisChatPresence, RedisTurnQueue } from './redis/redis-queue';
 import { RedisChatTakeover } from './redis/redis-takeover';
 
-const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence, ChatTakeover];
+const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence, ChatTakeover, CoordinationHealth];
 
 /** In memory for one process; Redis when REDIS_URL is set, so instances share locks, events, queues and takeovers. */
 @Global()
@@ -29,6 +31,7 @@ export class CoordinationModule {
           { provide: TurnQueue, useClass: RedisTurnQueue },
           { provide: ChatPresence, useClass: RedisChatPresence },
           { provide: ChatTakeover, useClass: RedisChatTakeover },
+          { provide: CoordinationHealth, useClass: RedisCoordinationHealth },
         ]
       : [
           { provide: ChatLocks, useClass: MemoryChatLocks },
@@ -37,6 +40,7 @@ export class CoordinationModule {
           { provide: TurnQueue, useClass: MemoryTurnQueue },
           { provide: ChatPresence, useClass: MemoryChatPresence },
           { provide: ChatTakeover, useClass: MemoryChatTakeover },
+          { provide: CoordinationHealth, useClass: MemoryCoordinationHealth },
         ];
     // RedisConnections is exported for the readiness probe.
     return { module: CoordinationModule, providers, exports: config.redis ? [...EXPORTS, RedisConnections] : EXPORTS };

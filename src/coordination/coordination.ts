@@ -46,6 +46,14 @@ export abstract class ChatBus {
   abstract settle(chatId: string, durableSeq: number): Promise<void>;
 }
 
+/**
+ * Whether what instances share can be reached right now. While it cannot, a client's request fails at once
+ * with a code it can act on, instead of waiting on a store that is not there; in memory it always can.
+ */
+export abstract class CoordinationHealth {
+  abstract reachable(): boolean;
+}
+
 /** A request to a chat's current lock holder; `kind` picks the handler. */
 export interface ControlRequest {
   kind: string;

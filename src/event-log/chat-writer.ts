@@ -20,6 +20,12 @@ const DELTA_BATCH = 256;
  * flight, is gone, but clients saw its seqs: reusing them would hide what comes next from a reconnect with `after`.
  */
 const TAKEOVER_SEQ_GAP = 4 * DELTA_BATCH;
+/**
+ * When the end of a failed turn is tried (see `appendLastWord`): at once, as a connection killed under a write leaves
+ * the pool's fresh ones working (a dead idle one may still be handed out first), then twice more, well within a lock
+ * TTL. Past that the database is down, and the recovery sweep records the end once it is back.
+ */
+const LAST_WORD_DELAYS_MS = [0, 250, 1000];
 
 interface LoggedEvent {
   event: LogEvent;
@@ -127,6 +133,43 @@ export class ChatWriter {
     else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), DELTA_FLUSH_MS);
   }
 
+  /**
+   * The end of a turn that failed on storage (one of its writes or reads): stops the writer, if the failed write has
+   * not, and stores `events` itself, then publishes them, trying a few times. The lease is still ours (only a
+   * connection died), so the fence it holds still admits the write; the lane then gives the chat up, and the next turn
+   * opens a fresh writer. `whileActive`, when given, is the run the log marked active: if the marker is gone, a write
+   * that seemed to fail did store the run's end, and nothing more is added (a message has one end). True once the end
+   * is stored; false when the lease is lost or the database stays down, and then whoever takes the chat over records
+   * the end (`run.interrupted`), the only one, since nothing of this one was published.
+   */
+  async appendLastWord(events: NewLogEvent[], activeRun: string | null | undefined, whileActive?: string): Promise<boolean> {
+    if (!this.failure.signal.aborted) this.failure.abort(this.lostError());
+    if (this.timer) clearTimeout(this.timer);
+    // No write may run beside this one: the one that failed, and those queued behind it (refused now), finish first.
+    await this.chain;
+    let mine: LogEvent[] = [];
+    for (const delay of LAST_WORD_DELAYS_MS) {
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.lease.lost.aborted) return false;
+      try {
+        this.settleFailedWrites(await this.repository.lastSeq(this.chatId));
+        // An earlier attempt's write was stored after all (only its answer was lost).
+        if (mine.length > 0 && mine.at(-1)!.seq <= this.durableSeq) return true;
+        if (whileActive !== undefined && (await this.repository.activeRun(this.chatId)) !== whileActive) return true;
+        mine = events.map((event) => this.number(event, true));
+        // Stored right here, not by a flush (which the stopped writer refuses).
+        this.unstored = [];
+        if (!(await this.repository.write(this.chatId, this.lease.fence, mine, activeRun))) return false;
+        this.durableSeq = mine.at(-1)?.seq ?? this.durableSeq;
+        this.publishReady();
+        return true;
+      } catch (error) {
+        this.logger.warn(`chat ${this.chatId}: the end of a failed turn could not be stored: ${String(error)}`);
+      }
+    }
+    return false;
+  }
+
   /** Stores what is numbered, stops answering requests and gives the chat up. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -156,6 +199,21 @@ export class ChatWriter {
       published += 1;
     }
     if (published > 0) this.unpublished.splice(0, published);
+  }
+
+  /**
+   * After writes failed, with `stored` the log's last stored seq: publishes what they stored after all, and forgets
+   * the rest, which nobody saw (an event waiting for its storage holds back everything after it). What comes next is
+   * numbered right after the last seq a client may have seen: no seq is used twice, and none is skipped that a client
+   * never saw. Deltas that were published and never stored are the one gap, as after a crash; a follower that meets
+   * it reads the log and moves on.
+   */
+  private settleFailedWrites(stored: number): void {
+    this.durableSeq = Math.max(this.durableSeq, stored);
+    this.unstored = [];
+    this.publishReady();
+    const unseen = this.unpublished.splice(0);
+    if (unseen.length > 0) this.lastSeq = unseen[0]!.event.seq - 1;
   }
 
   /** One write of everything numbered so far, one at a time in call order. */

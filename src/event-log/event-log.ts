@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { retrying } from '../common/retrying';
 import { ChatBus, ChatControl, ChatLocks, type WireEvent } from '../coordination/coordination';
 import type { LogEvent, NewLogEvent } from '../history/chat-log';
 import { HistoryRepository } from '../history/history.repository';
@@ -21,6 +22,7 @@ const MAX_RUN_CONTEXT = 20000;
  */
 @Injectable()
 export class EventLog {
+  private readonly logger = new Logger('EventLog');
   private readonly releaseListeners: Array<(chatId: string) => void> = [];
 
   constructor(
@@ -94,15 +96,32 @@ export class EventLog {
 
   /**
    * Delivers every event after `afterSeq` (after the newest when null), then the live ones. Resolves once
-   * the backlog is delivered; `stop()` ends it.
+   * the backlog is delivered; `stop()` ends it. Given `signal` (a client's socket), each step is tried again
+   * until it works, so a client that arrives during an outage (Redis, the database) stays connected and is
+   * caught up once it ends; the signal (the client left) gives up, rejecting with its reason. Without one, a
+   * failure rejects at once.
    */
-  async follow(chatId: string, afterSeq: number | null, listener: LogListener): Promise<LogFollower> {
-    const start = afterSeq ?? (await this.top(chatId));
+  async follow(chatId: string, afterSeq: number | null, listener: LogListener, signal?: AbortSignal): Promise<LogFollower> {
+    const failed = (error: unknown) =>
+      this.logger.warn(`chat ${chatId}: following the log failed, trying again until it works (${error instanceof Error ? error.message : String(error)})`);
+    const step = <T>(work: () => Promise<T>, until: AbortSignal | undefined) => (until ? retrying(work, until, failed) : work());
+    const start = afterSeq ?? (await step(() => this.top(chatId), signal));
     const follower = new LogFollower(chatId, start, this, listener);
-    follower.unsubscribe = await this.bus.subscribe(chatId, (event) => follower.live(fromWire(event)));
-    if (listener.context && start > 0) for (const event of await this.runContext(chatId, start)) listener.context(event);
-    await follower.catchUp();
-    return follower;
+    const leave = () => follower.stop();
+    signal?.addEventListener('abort', leave, { once: true });
+    try {
+      const following = signal && AbortSignal.any([signal, follower.stopped]);
+      follower.attach(await step(() => this.bus.subscribe(chatId, (event) => follower.live(fromWire(event))), following));
+      if (listener.context && start > 0) for (const event of await step(() => this.runContext(chatId, start), following)) listener.context(event);
+      // A failed read resumes where the follower is: nothing is delivered twice.
+      await step(() => follower.catchUp(), following);
+      return follower;
+    } catch (error) {
+      follower.stop();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', leave);
+    }
   }
 
   /** The stored events of the run that `seq` belongs to, up to and including it. */

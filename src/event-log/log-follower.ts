@@ -1,3 +1,4 @@
+import { retrying } from '../common/retrying';
 import type { LogEvent } from '../history/chat-log';
 
 export interface LogListener {
@@ -22,8 +23,8 @@ const PAGE = 500;
  */
 export class LogFollower {
   private held: LogEvent[] | null = [];
-  private stopped = false;
-  unsubscribe: () => void = () => undefined;
+  private readonly gone = new AbortController();
+  private unsubscribe: () => void = () => undefined;
 
   constructor(
     readonly chatId: string,
@@ -36,9 +37,20 @@ export class LogFollower {
     return this.last;
   }
 
+  /** Aborted once the follower is stopped. */
+  get stopped(): AbortSignal {
+    return this.gone.signal;
+  }
+
+  /** The bus subscription to end on `stop()`; one that came after the stop (the client left meanwhile) ends at once. */
+  attach(unsubscribe: () => void): void {
+    if (this.gone.signal.aborted) unsubscribe();
+    else this.unsubscribe = unsubscribe;
+  }
+
   /** Called by the bus for each published event. */
   live(event: LogEvent): void {
-    if (this.stopped || event.seq <= this.last) return;
+    if (this.gone.signal.aborted || event.seq <= this.last) return;
     if (this.held) {
       this.held.push(event);
       return;
@@ -48,7 +60,10 @@ export class LogFollower {
       return;
     }
     this.held = [event];
-    void this.catchUp();
+    // Until this read succeeds every live event is held back: a read that failed (Redis or the database
+    // briefly gone, typically just as pub/sub came back after a cut) is tried again, or the socket would
+    // stay silent for good.
+    void retrying(() => this.catchUp(), this.gone.signal).catch(() => undefined);
   }
 
   /** Reads the log until it has caught up with the live events held back, then streams them. */
@@ -62,7 +77,7 @@ export class LogFollower {
         const behind = this.listener.drained?.();
         if (behind) await behind;
       }
-      if (page.length < PAGE || this.stopped) break;
+      if (page.length < PAGE || this.gone.signal.aborted) break;
     }
     const held = (this.held ?? []).sort((a, b) => a.seq - b.seq);
     this.held = null;
@@ -71,12 +86,13 @@ export class LogFollower {
   }
 
   stop(): void {
-    this.stopped = true;
+    if (this.gone.signal.aborted) return;
+    this.gone.abort();
     this.unsubscribe();
   }
 
   private deliver(event: LogEvent): void {
-    if (this.stopped) return;
+    if (this.gone.signal.aborted) return;
     this.last = event.seq;
     this.listener.event(event);
   }

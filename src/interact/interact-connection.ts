@@ -129,7 +129,11 @@ export class InteractConnection {
       return this.follow(convoId, top);
     })();
     this.convos.set(convoId, joining);
-    await joining;
+    // A join that failed (Redis unreachable) is forgotten, so the next prompt joins again instead of never following.
+    await joining.catch((error: unknown) => {
+      if (this.convos.get(convoId) === joining) this.convos.delete(convoId);
+      throw error;
+    });
   }
 
   private follow(convoId: string, after: number): Promise<LogFollower | null> {
@@ -153,7 +157,7 @@ export class InteractConnection {
       context: (event) => void translation(event).eventsFor(event),
       drained: () => this.peer.guard.drained(),
     };
-    return this.services.conversations.follow(convoId, after, listener).catch((error: unknown) => {
+    return this.services.conversations.follow(convoId, after, listener, this.gone.signal).catch((error: unknown) => {
       this.services.logger.error(`convo ${convoId}: following the log failed`, error instanceof Error ? error.stack : String(error));
       this.peer.close(1011, 'the conversation could not be followed');
       return null;

@@ -50,7 +50,8 @@ export type ConvoId = string;
  * `chat.busy` (`CHAT_BUSY_POLICY=reject`); from a failed run: `model.*`, `run.timeout`, `run.internal`,
  * `run.output_too_large` (more text than `RUN_MAX_OUTPUT_CHARS`, or more model calls than `RUN_MAX_STEPS`),
  * `run.interrupted` (the instance running it stopped), `chat.storage_failed`; `log.unavailable` /
- * `log.writer_lost` (the conversation could not be written: try again); `internal` (a bug, logged).
+ * `log.writer_lost` (the conversation could not be written: try again; `log.unavailable` also while the
+ * instances' shared Redis is unreachable, at once, with nothing kept); `internal` (a bug, logged).
  *
  */
 export type InteractErrorCode =
@@ -200,7 +201,10 @@ export interface MessageEndFrame {
 /**
  * For an accepted message (with its `message_id`, then `message_end`): a provider's message (the model
  * failed), `cancelled`, `interrupted` (`CHAT_BUSY_POLICY=interrupt`), `server shutting down`, or "This chat is
- * with a human operator; your message was passed on to them". For a refused frame (no `message_end`):
+ * with a human operator; your message was passed on to them". A message sent while the instances' shared
+ * Redis is unreachable is not kept: "The chat cannot take messages right now (the service is reconnecting);
+ * please send it again in a moment", then `message_end` (both outside the log, at the socket's position); the
+ * socket stays open and catches up by itself once Redis is back. For a refused frame (no `message_end`):
  * `The frame is not valid JSON`, `The frame must be a JSON object`, `Unknown message type "…"`,
  * `The frame needs a "type": "client", "cancel" or "get_history"`, `The frame's "type" must be a string`,
  * `message must be a non-empty string`, `message_id must be a non-empty string`, the length limits,

@@ -37,11 +37,15 @@ export class RedisChatControl extends ChatControl {
   }
 
   async request(chatId: string, request: ControlRequest, timeoutMs: number): Promise<unknown> {
-    this.replies ??= this.redis.subscribe(keys.reply(this.redis.instanceId), (message) => {
+    const replies = (this.replies ??= this.redis.subscribe(keys.reply(this.redis.instanceId), (message) => {
       const reply = JSON.parse(message) as Reply;
       this.waiting.get(reply.id)?.(reply);
+    }));
+    // A subscription that failed is made again by the next request, not kept failing every request after it.
+    await replies.catch((error: unknown) => {
+      if (this.replies === replies) this.replies = null;
+      throw error;
     });
-    await this.replies;
     const id = randomUUID();
     const answered = new Promise<Reply | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), timeoutMs);
