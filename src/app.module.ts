@@ -17,6 +17,7 @@ import { InteractModule } from './interact/interact.module';
 import { InteractiveModule } from './interactive/interactive.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlaygroundModule } from './playground/playground.module';
+import { QuotaModule } from './quota/quota.module';
 import { TracingModule } from './tracing/tracing.module';
 import { LegacyPorts } from './ws/legacy-ports';
 
@@ -32,6 +33,7 @@ export class AppModule {
         TracingModule,
         DatabaseModule.forRoot(config),
         CoordinationModule.forRoot(config),
+        QuotaModule,
         AuthModule,
         HealthModule,
         ContractsModule,

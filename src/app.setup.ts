@@ -9,6 +9,7 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { createRequestLogger } from './logging/request-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { createOpenApiDocument } from './openapi/openapi-document';
+import { SocketQuotas } from './quota/socket-quotas';
 import { GatewayWsAdapter } from './ws/gateway-ws.adapter';
 import { LegacyPorts } from './ws/legacy-ports';
 import { WsHandshake } from './ws/ws-handshake';
@@ -31,6 +32,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger: L
     logger: logger.child({ context: 'WebSocket' }),
     metrics,
     drainState: app.get(DrainState),
+    quotas: new SocketQuotas(config.quotas),
   });
   app.useWebSocketAdapter(adapter);
   const document = createOpenApiDocument(app);

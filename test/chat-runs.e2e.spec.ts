@@ -97,6 +97,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
           error: 'The chat is busy: a message is still being answered',
           chat_id: 'r1',
           message_id: 'b',
+          code: 'chat.busy',
         });
         expect((await untilEnd(socket, 'a')).at(-1)).toMatchObject({ type: 'message_end', message_id: 'a' });
         expect((await historyOf(app(), 'r1')).map((entry) => entry.content)).toEqual(['one', 'done']);

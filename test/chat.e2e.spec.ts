@@ -150,6 +150,7 @@ describe.each(databaseKinds.map((kind) => [kind.name, kind] as const))('chat ste
       error: 'No message never-sent is running or waiting in this chat',
       chat_id: 'chat-unknown-cancel',
       message_id: 'never-sent',
+      code: 'chat.unknown_message',
     });
     socket.send({ type: 'get_history' });
     expect(await socket.next()).toMatchObject({ type: 'chat_history', history: [] });

@@ -142,6 +142,23 @@ describe.each(available)('the typed client against the built-in model, on %s', (
     expect(history.items.map((row) => row.content)).toEqual(['4x4', "You're Correct!"]);
   });
 
+  it('interactive: a question listed and answered over REST reaches the open session', async () => {
+    const sessionId = `client-rest-${database.name}`;
+    const session = client().interactive('/base/testing/interactive', { message: '4x4', sessionId });
+    const frames: InteractiveServerFrame[] = [];
+    for await (const frame of session) {
+      frames.push(frame);
+      if (!('message' in frame) || frame.message !== QUESTION.message) continue;
+      const waiting = await client().waitingSessions();
+      expect(waiting.find((entry) => entry.session_id === sessionId)).toMatchObject({ route: 'testing/interactive', question: QUESTION });
+      expect(await client().answerSession(sessionId, { message: '16' })).toEqual({ session_id: sessionId, message: '16', metadata: null });
+      const refused = await failure(client().answerSession(sessionId, { message: '16' }));
+      expect([refused.status, refused.code]).toEqual([409, 'session.not_waiting']);
+    }
+    expect(withoutSeq(frames)).toEqual([QUESTION, { message: "You're Correct!" }, CONTEXT]);
+    expect((await failure(client('mallory').answerSession(sessionId, { message: '1' }))).status).toBe(404);
+  });
+
   it('interactive: a newer connection takes the session over; the older ends with interactive.taken_over and does not take it back', async () => {
     const older = client().interactive('/base/testing/interactive', { message: '4x4', sessionId: 'client-takeover' });
     const olderFrames = collect(older);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFrame, WS_INVALID_FRAME, WS_UNTYPED_FRAME } from '../src/ws/ws-message';
 import { untilEnd } from './support/chat-client';
 import { frameProblems, type FrameChannel } from './support/frame-contract';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, UNLIMITED, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
 import { TestSocket } from './support/ws-client';
 
@@ -69,7 +69,8 @@ describe(`fuzzing the edges (seed ${SEED}, ${RUNS} runs a property)`, () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Thousands of frames from one user: the quotas (test/quotas.e2e.spec.ts) would refuse most of them unparsed.
+    t = await startTestApp({ env: UNLIMITED });
   });
   afterAll(() => t.close());
 

@@ -171,7 +171,7 @@ describe.each(databaseKinds.map((kind) => [kind.name, kind] as const))('GET /his
     );
     const schemaOf = (status: string) => (op.responses[status]!.content as Record<string, { schema: unknown }>)['application/json']!.schema;
     // No 404: an unknown or foreign chat is an empty page.
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '500', '503']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '429', '500', '503']);
     expect(schemaOf('200')).toEqual({ type: 'array', items: { $ref: '#/components/schemas/HistoryEntry' } });
     expect(op.responses['200']!.headers).toHaveProperty('X-Next-Before');
     for (const status of ['400', '401', '500', '503']) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, UNLIMITED, type TestApp } from './support/test-app';
 import { signToken } from './support/tokens';
 import { TestSocket } from './support/ws-client';
 
@@ -22,7 +22,8 @@ describe('heartbeat under load', () => {
 
   beforeAll(async () => {
     // Reject: every prompt is answered at once (a run, or agent_error busy), so the flood is answered quickly.
-    t = await startTestApp({ env: { WS_HEARTBEAT_INTERVAL_MS: '200', CHAT_BUSY_POLICY: 'reject' } });
+    // 10,000 prompts on one socket: the frame quotas (test/quotas.e2e.spec.ts) are lifted to see every one answered.
+    t = await startTestApp({ env: { WS_HEARTBEAT_INTERVAL_MS: '200', CHAT_BUSY_POLICY: 'reject', ...UNLIMITED } });
   });
   afterAll(() => t.close());
 

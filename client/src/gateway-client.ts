@@ -1,6 +1,17 @@
 import { ChatConnection, type ChatOptions } from './chat-connection';
 import { ClientErrorCode, GatewayError } from './gateway-error';
-import type { AgentStep, ConversationMessage, ConversationSummary, MeResponse, OperatorReplyResult, ReleaseResult, RunAgentRequest } from './generated/rest';
+import type {
+  AcceptedInput,
+  AgentStep,
+  ConversationMessage,
+  ConversationSummary,
+  MeResponse,
+  OperatorReplyResult,
+  ReleaseResult,
+  RunAgentRequest,
+  SessionInput,
+  WaitingSession,
+} from './generated/rest';
 import { InteractConnection, type InteractOptions } from './interact-connection';
 import { InteractiveConnection, type InteractiveOptions } from './interactive-connection';
 import type { ReconnectOptions, SocketSettings } from './resumable-socket';
@@ -70,6 +81,16 @@ export class GatewayClient {
 
   runAgent(body: RunAgentRequest, options?: RequestOptions): Promise<AgentStep[]> {
     return this.rest.runAgent(body, options);
+  }
+
+  /** `GET /sessions?status=waiting`: the caller's interactive sessions that wait on a question. */
+  waitingSessions(query?: { limit?: number; offset?: number }, options?: RequestOptions): Promise<WaitingSession[]> {
+    return this.rest.waitingSessions(query, options);
+  }
+
+  /** `POST /sessions/{id}/input`: answers a waiting session's question without its socket, from any instance. */
+  answerSession(sessionId: string, input: SessionInput, options?: RequestOptions): Promise<AcceptedInput> {
+    return this.rest.answerSession(sessionId, input, options);
   }
 
   /** A conversation's messages (`GET /conversations/{id}/messages`): its owner's, or any for operators. */

@@ -1,5 +1,17 @@
 import { ClientErrorCode, GatewayError } from './gateway-error';
-import type { AgentStep, ConversationMessage, ConversationSummary, HistoryEntry, MeResponse, OperatorReplyResult, ReleaseResult, RunAgentRequest } from './generated/rest';
+import type {
+  AcceptedInput,
+  AgentStep,
+  ConversationMessage,
+  ConversationSummary,
+  HistoryEntry,
+  MeResponse,
+  OperatorReplyResult,
+  ReleaseResult,
+  RunAgentRequest,
+  SessionInput,
+  WaitingSession,
+} from './generated/rest';
 import { withQuery } from './transport';
 
 /** The part of `fetch` the client uses; the global one fits, in browsers and Node alike. */
@@ -51,6 +63,17 @@ export class RestClient {
   /** POST /agent/run: the steps of a stateless run; aborting the signal cancels the run. */
   runAgent(body: RunAgentRequest, options: RequestOptions = {}): Promise<AgentStep[]> {
     return this.request<AgentStep[]>('POST', '/agent/run', body, options).then((answer) => answer.body);
+  }
+
+  /** The caller's interactive sessions that wait on a question, newest question first. */
+  waitingSessions(query: { limit?: number; offset?: number } = {}, options: RequestOptions = {}): Promise<WaitingSession[]> {
+    const path = withQuery(`${this.baseUrl}/sessions`, { status: 'waiting', ...query }).slice(this.baseUrl.length);
+    return this.request<WaitingSession[]>('GET', path, undefined, options).then((answer) => answer.body);
+  }
+
+  /** Answers the question an interactive session waits on, from anywhere: no socket needed. */
+  answerSession(sessionId: string, input: SessionInput, options: RequestOptions = {}): Promise<AcceptedInput> {
+    return this.request<AcceptedInput>('POST', `/sessions/${encodeURIComponent(sessionId)}/input`, input, options).then((answer) => answer.body);
   }
 
   /** Operators: conversations by status (`handoff` by default). */

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import { AuthGuard } from '@nestjs/passport';
 import { AuthError, AuthErrorCode } from './auth.error';
 import type { AuthUser } from './auth-user';
 import { TokenVerifier } from './token-verifier';
+import { verifiedUserOf } from './verified-request';
 
 const NO_TOKEN = 'No auth token';
 
@@ -11,6 +13,14 @@ const NO_TOKEN = 'No auth token';
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(@Inject(TokenVerifier) private readonly verifier: TokenVerifier) {
     super();
+  }
+
+  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+    const request = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const user = verifiedUserOf(request);
+    if (!user) return super.canActivate(context) as Promise<boolean>;
+    request.user = user;
+    return true;
   }
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: unknown, info: unknown): TUser {

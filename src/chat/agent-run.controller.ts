@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
-import { AUTHENTICATED, JSON_BODY, RUN_FAILED, UNKNOWN_AGENT } from '../openapi/api-errors';
+import { AUTHENTICATED, JSON_BODY, RUN_FAILED, RUN_QUOTA, UNKNOWN_AGENT } from '../openapi/api-errors';
 import { AgentRunService } from './agent-run.service';
 import { AgentStep } from './agent-step.dto';
 import { RunAgentRequest } from './run-agent.dto';
@@ -26,9 +28,9 @@ export class AgentRunController {
       'Closing the connection cancels the run.',
   })
   @ApiOkResponse({ type: [AgentStep], description: 'The finished steps, in order; the last one is the FinalAnswerStep' })
-  @ApiErrorResponses(AUTHENTICATED, JSON_BODY, UNKNOWN_AGENT, RUN_FAILED)
-  runAgent(@Body() body: RunAgentRequest, @Res({ passthrough: true }) res: Response): Promise<AgentStep[]> {
-    return this.service.run(body, abortWhenClientLeaves(res));
+  @ApiErrorResponses(AUTHENTICATED, JSON_BODY, UNKNOWN_AGENT, RUN_QUOTA, RUN_FAILED)
+  runAgent(@CurrentUser() user: AuthUser, @Body() body: RunAgentRequest, @Res({ passthrough: true }) res: Response): Promise<AgentStep[]> {
+    return this.service.run(user.sub, body, abortWhenClientLeaves(res));
   }
 }
 

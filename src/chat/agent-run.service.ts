@@ -4,6 +4,7 @@ import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import { AgentRegistry } from '../agent/agent.registry';
 import { AgentRunner } from '../agent/engine/agent-runner';
 import type { RunFailure } from '../agent/run-events';
+import { RunQuota } from '../quota/run-quota';
 import type { AgentStep } from './agent-step.dto';
 import type { RunAgentRequest } from './run-agent.dto';
 
@@ -15,19 +16,26 @@ export class AgentRunService {
   constructor(
     private readonly runner: AgentRunner,
     private readonly registry: AgentRegistry,
+    private readonly quota: RunQuota,
   ) {}
 
   /** Resolves with the steps in order; rejects with the run's AgentError when it fails. */
-  async run(dto: RunAgentRequest, signal: AbortSignal): Promise<AgentStep[]> {
+  async run(userId: string, dto: RunAgentRequest, signal: AbortSignal): Promise<AgentStep[]> {
     this.assertAgent(dto.agent);
     const chatId = dto.chat_id ?? `rest-${randomUUID()}`;
-    const steps: AgentStep[] = [];
-    for await (const event of this.runner.run({ chatId, input: dto.task, agentId: dto.agent, signal, protocol: 'rest' })) {
-      if (event.type === 'step.finished') steps.push({ step_type: event.stepType, content: event.content });
-      else if (event.type === 'run.failed') throw toAgentError(event.error);
+    const runId = randomUUID();
+    await this.quota.acquire(userId, runId);
+    try {
+      const steps: AgentStep[] = [];
+      for await (const event of this.runner.run({ chatId, runId, input: dto.task, agentId: dto.agent, signal, protocol: 'rest' })) {
+        if (event.type === 'step.finished') steps.push({ step_type: event.stepType, content: event.content });
+        else if (event.type === 'run.failed') throw toAgentError(event.error);
+      }
+      // A cancelled run (the client left) ends here too: nobody is left to read the partial answer.
+      return steps;
+    } finally {
+      this.quota.release(userId, runId);
     }
-    // A cancelled run (the client left) ends here too: nobody is left to read the partial answer.
-    return steps;
   }
 
   /** Checked before running so an unknown agent is a bad request with details, like the other body fields. */

@@ -56,6 +56,11 @@ export class ChatSocket {
     this.send(async () => this.write(await build(this.position)));
   }
 
+  /** Closes the socket once every frame queued before has left. */
+  closeAfterQueued(code: number, reason: string): void {
+    this.send(() => this.client.close(code, reason));
+  }
+
   private send(work: () => void | Promise<void>): void {
     this.outbox.run(work);
   }

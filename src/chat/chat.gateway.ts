@@ -12,7 +12,8 @@ import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import { HistoryService } from '../history/history.service';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
-import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
+import { QuotaError } from '../quota/quota.error';
+import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { ChatSocket } from './chat-socket';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
 import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame } from './chat.protocol';
@@ -92,6 +93,17 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     return this.refuse(client, body.error);
   }
 
+  /** Over its rate: the message is not kept, so a `client` frame's message also ends here, as after any refusal. */
+  @SubscribeMessage(WS_REFUSED_FRAME)
+  onRefused(@ConnectedSocket() client: WebSocket, @MessageBody() refused: RefusedFrame): Promise<void> {
+    const messageId = typeof refused.frame?.message_id === 'string' && refused.frame.message_id !== '' ? refused.frame.message_id : undefined;
+    return this.inOrder(client, (socket) => {
+      socket.reply((seq) => errorFrame(socket.chatId, refused.message, seq, messageId, refused.code));
+      if (messageId && refused.frame?.type === 'client') socket.reply((seq) => ({ type: 'message_end', message_id: messageId, chat_id: socket.chatId, seq }));
+      if (refused.close) socket.closeAfterQueued(refused.close.code, refused.close.reason);
+    });
+  }
+
   private inOrder(client: WebSocket, handle: (socket: ChatSocket) => void | Promise<void>): Promise<void> {
     const socket = this.sockets.get(client);
     return socket ? socket.inOrder(() => handle(socket)) : Promise.resolve();
@@ -106,13 +118,15 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     }
     try {
       if (frame.type === 'cancel') await this.conversations.cancel(socket.chatId, frame.message_id);
-      else await this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message, protocol: 'chat' });
+      else await this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message, protocol: 'chat', userId: socket.userId });
     } catch (error) {
       if (!(error instanceof CodedError)) this.fail(socket.chatId, frame.type, error);
       const message = error instanceof CodedError ? error.message : 'The message could not be handled; please try again';
-      socket.reply((seq) => errorFrame(socket.chatId, message, seq, frame.message_id));
-      // Refused for an outage, the message was not kept: it is over, and a client that waits for its end may send it again.
-      if (frame.type === 'client' && error instanceof EventLogError && error.code === EventLogErrorCode.Unavailable) {
+      const code = error instanceof CodedError ? String(error.code) : 'internal';
+      socket.reply((seq) => errorFrame(socket.chatId, message, seq, frame.message_id, code));
+      // Refused for an outage or a quota, the message was not kept: it is over, and a client that waits for its end may send it again.
+      const unavailable = error instanceof EventLogError && error.code === EventLogErrorCode.Unavailable;
+      if (frame.type === 'client' && (unavailable || error instanceof QuotaError)) {
         socket.reply((seq) => ({ type: 'message_end', message_id: frame.message_id, chat_id: socket.chatId, seq }));
       }
     }

@@ -23,7 +23,7 @@ export type ChatServerFrame = { seq: number } & (
   | { type: 'agent_step'; step_type: StepType; message: string; message_id: string; chat_id: string }
   | { type: 'agent_step_delta'; delta: string; message_id: string; chat_id: string }
   | { type: 'message_end'; message_id: string; chat_id: string }
-  | { type: 'agent_error'; error: string; chat_id: string; message_id?: string }
+  | { type: 'agent_error'; error: string; chat_id: string; message_id?: string; code?: string }
   /** The history rows up to `seq`, the newest page of GET /history: the frames after it carry on from there. */
   | { type: 'chat_history'; chat_id: string; history: HistoryEntry[] }
 );
@@ -86,8 +86,10 @@ function ending(event: LogEvent & { payload: { messageId: string } }, error: str
 }
 
 /** An error frame; a refusal that is not in the log carries the seq the socket has reached. */
-export function errorFrame(chatId: string, error: string, seq: number, messageId?: string): ChatServerFrame {
-  return messageId === undefined
-    ? { type: 'agent_error', error, chat_id: chatId, seq }
-    : { type: 'agent_error', error, chat_id: chatId, message_id: messageId, seq };
+/** `code` (ours, beside the seed's text) lets a client tell a quota or an outage from a bad frame. */
+export function errorFrame(chatId: string, error: string, seq: number, messageId?: string, code?: string): ChatServerFrame {
+  const frame: ChatServerFrame & { type: 'agent_error' } =
+    messageId === undefined ? { type: 'agent_error', error, chat_id: chatId, seq } : { type: 'agent_error', error, chat_id: chatId, message_id: messageId, seq };
+  if (code !== undefined) frame.code = code;
+  return frame;
 }

@@ -4,7 +4,8 @@ import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-unavailable';
 import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
-import { InteractiveError, InteractiveErrorCode } from '../interactive/interactive.error';
+import { InteractiveError, InteractiveErrorCode, SessionError, SessionErrorCode } from '../interactive/interactive.error';
+import { QuotaError, QuotaErrorCode } from '../quota/quota.error';
 import { ServerError, ServerErrorCode } from '../ws/server.error';
 import type { ErrorResponse } from './error-response.dto';
 import { RequestError, RequestErrorCode } from './request.error';
@@ -26,8 +27,10 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof ChatError) return coded(chatStatus(error.code), error);
   if (error instanceof AgentError) return coded(agentStatus(error.code), error);
   if (error instanceof InteractiveError) return coded(interactiveStatus(error.code), error);
+  if (error instanceof SessionError) return coded(sessionStatus(error.code), error);
   if (error instanceof EventLogError) return coded(eventLogStatus(error.code), error);
   if (error instanceof ServerError) return serverError(error);
+  if (error instanceof QuotaError) return quotaError(error);
   if (error instanceof RequestError) return coded(requestStatus(error.code), error);
   if (error instanceof HttpException) return fromHttpException(error);
   if (isDatabaseUnavailable(error)) {
@@ -72,6 +75,17 @@ function interactiveStatus(code: InteractiveErrorCode): number {
   }
 }
 
+function sessionStatus(code: SessionErrorCode): number {
+  switch (code) {
+    case SessionErrorCode.NotFound:
+      return HttpStatus.NOT_FOUND;
+    case SessionErrorCode.NotWaiting:
+      return HttpStatus.CONFLICT;
+    case SessionErrorCode.UnknownStatus:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
 function eventLogStatus(code: EventLogErrorCode): number {
   switch (code) {
     case EventLogErrorCode.WriterLost:
@@ -87,7 +101,7 @@ function requestStatus(code: RequestErrorCode): number {
   }
 }
 
-function coded(status: number, error: ChatError | AgentError | InteractiveError | EventLogError | RequestError): HttpError {
+function coded(status: number, error: ChatError | AgentError | InteractiveError | SessionError | EventLogError | RequestError): HttpError {
   return { status, headers: {}, body: { statusCode: status, code: error.code, message: error.message } };
 }
 
@@ -138,6 +152,19 @@ function serverError(error: ServerError): HttpError {
       const status = HttpStatus.SERVICE_UNAVAILABLE;
       // This instance is going away: behind a load balancer the retry reaches another one.
       return { status, headers: { 'Retry-After': '1' }, body: { statusCode: status, code: error.code, message: error.message } };
+    }
+  }
+}
+
+function quotaError(error: QuotaError): HttpError {
+  switch (error.code) {
+    case QuotaErrorCode.RateLimited:
+    case QuotaErrorCode.TooManySockets:
+    case QuotaErrorCode.QueueFull:
+    case QuotaErrorCode.TooManyRuns: {
+      const status = HttpStatus.TOO_MANY_REQUESTS;
+      const retryAfter = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+      return { status, headers: { 'Retry-After': retryAfter }, body: { statusCode: status, code: error.code, message: error.message } };
     }
   }
 }

@@ -24,6 +24,23 @@ export type ModelConfig =
   | { provider: 'builtin'; maxRetries: number }
   | { provider: 'openai' | 'anthropic' | 'openai-compatible'; name: string; baseUrl?: string; apiKey?: string; maxRetries: number };
 
+/** A sustained rate with the burst allowed on top of it. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** What one user may use: sockets and frame rates per instance, queued turns per chat, runs and REST requests everywhere. */
+export interface QuotaConfig {
+  socketsPerUser: number;
+  socketRate: RateLimit;
+  userRate: RateLimit;
+  closeAfterRefusals: number;
+  queuedTurnsPerChat: number;
+  runsInFlightPerUser: number;
+  rest: { limit: number; windowMs: number };
+}
+
 export interface AppConfig {
   env: Environment['NODE_ENV'];
   http: {
@@ -47,6 +64,7 @@ export interface AppConfig {
   run: { timeoutMs: number; maxOutputChars: number; maxSteps: number };
   /** A socket this far behind pauses the run it follows; one behind longer than `graceMs` is closed (1013). */
   backpressure: { highWaterBytes: number; graceMs: number };
+  quotas: QuotaConfig;
   /** Null: no spans are exported (the OpenTelemetry API's no-op tracer, unless the process registered its own). */
   tracing: { tracesUrl: string; serviceName: string } | null;
   chat: {
@@ -58,6 +76,7 @@ export interface AppConfig {
     memoryTurns: number;
   };
   interact: { buckets: string[]; operatorRole: string; debugRole: string };
+  /** `inputTimeoutMs` 0: a question without its own timeout waits for its answer as long as it takes. */
   interactive: { basePath: string; inputTimeoutMs: number };
   log: { level: Environment['LOG_LEVEL'] };
   /** Null: no /metrics. `port` null: served on PORT (and the legacy ports); `token` null: no token asked. */
@@ -104,6 +123,15 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     model: modelConfig(env),
     run: { timeoutMs: env.RUN_TIMEOUT_MS, maxOutputChars: env.RUN_MAX_OUTPUT_CHARS, maxSteps: env.RUN_MAX_STEPS },
     backpressure: { highWaterBytes: env.WS_SEND_HIGH_WATER_BYTES, graceMs: env.WS_SLOW_CLIENT_GRACE_MS },
+    quotas: {
+      socketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
+      socketRate: { perSecond: env.WS_SOCKET_MESSAGES_PER_SECOND, burst: env.WS_SOCKET_MESSAGE_BURST },
+      userRate: { perSecond: env.WS_USER_MESSAGES_PER_SECOND, burst: env.WS_USER_MESSAGE_BURST },
+      closeAfterRefusals: env.WS_RATE_CLOSE_AFTER,
+      queuedTurnsPerChat: env.CHAT_MAX_QUEUED_TURNS,
+      runsInFlightPerUser: env.RUNS_IN_FLIGHT_PER_USER,
+      rest: { limit: env.REST_RATE_LIMIT, windowMs: env.REST_RATE_WINDOW_MS },
+    },
     tracing: tracingConfig(env),
     chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
     interact: { buckets: env.INTERACT_BUCKETS, operatorRole: env.OPERATOR_ROLE, debugRole: env.DEBUG_ROLE },

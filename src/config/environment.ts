@@ -197,6 +197,43 @@ export class Environment {
   @IntRange(100, 600000)
   WS_SLOW_CLIENT_GRACE_MS = 10000;
 
+  /** Open WebSocket connections one user may hold on one instance; more are refused with 429 quota.too_many_sockets. */
+  @IntRange(1, 100000)
+  WS_MAX_SOCKETS_PER_USER = 50;
+
+  /** Frames per second one socket may send, sustained; WS_SOCKET_MESSAGE_BURST more may come at once. */
+  @IntRange(1, 100000)
+  WS_SOCKET_MESSAGES_PER_SECOND = 10;
+
+  @IntRange(1, 100000)
+  WS_SOCKET_MESSAGE_BURST = 30;
+
+  /** Frames per second one user may send over all their sockets on an instance, sustained; the burst as above. */
+  @IntRange(1, 1000000)
+  WS_USER_MESSAGES_PER_SECOND = 30;
+
+  @IntRange(1, 1000000)
+  WS_USER_MESSAGE_BURST = 90;
+
+  /** Frames refused for rate in a row (without the socket going quiet) before it is closed with 1008. */
+  @IntRange(1, 100000)
+  WS_RATE_CLOSE_AFTER = 50;
+
+  /** Messages that may wait behind a chat's running turn; one more is refused with quota.queue_full. */
+  @IntRange(1, 10000)
+  CHAT_MAX_QUEUED_TURNS = 20;
+
+  /** Turns one user may have accepted and not yet ended, over all their chats and REST runs (all instances). */
+  @IntRange(1, 100000)
+  RUNS_IN_FLIGHT_PER_USER = 20;
+
+  /** REST requests one user (or, without a valid token, one address) may make per REST_RATE_WINDOW_MS. */
+  @IntRange(1, 10000000)
+  REST_RATE_LIMIT = 600;
+
+  @IntRange(1000, 3600000)
+  REST_RATE_WINDOW_MS = 60000;
+
   /** The OTLP/HTTP collector root; traces go to `{endpoint}/v1/traces`. Unset (with the next one): no tracing. */
   @Transform(blankToUndefined)
   @IsOptional()
@@ -232,8 +269,9 @@ export class Environment {
   @Matches(/^(\/[\w.-]+)+$/, { message: 'INTERACTIVE_BASE_PATH must be a path such as /base' })
   INTERACTIVE_BASE_PATH = '/base';
 
-  @IntRange(100, 86400000)
-  INTERACTIVE_INPUT_TIMEOUT_MS = 300000;
+  /** How long a `waitForInput` without its own `timeoutMs` waits; 0 (the default): as long as it takes, restarts included. */
+  @IntRange(0, 86400000)
+  INTERACTIVE_INPUT_TIMEOUT_MS = 0;
 
   @Transform(toList)
   @Matches(/^[\w().:-]{1,64}$/, { each: true, message: 'INTERACT_BUCKETS must list bucket names (letters, digits, ( ) . : _ -)' })

@@ -15,6 +15,8 @@ import { MESSAGE_END_TYPES } from '../history/chat-log';
 import { ConversationRepository } from '../history/conversation.repository';
 import { HistoryRepository } from '../history/history.repository';
 import { GatewayMetrics, type TurnCounts } from '../metrics/gateway-metrics';
+import { QuotaError, QuotaErrorCode } from '../quota/quota.error';
+import { RunQuota } from '../quota/run-quota';
 import { ConversationLane } from './conversation-lane';
 import { TurnExecutor } from './turn-executor';
 import { ConversationTranscript } from './conversation-transcript';
@@ -61,6 +63,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     private readonly health: CoordinationHealth,
     private readonly recovery: RunRecovery,
     private readonly metrics: GatewayMetrics,
+    private readonly quota: RunQuota,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -117,6 +120,16 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
       if (earlier) return { runId: earlier, duplicate: true };
     }
     const turn: QueuedTurn = { ...fields, runId: runId ?? randomUUID() };
+    await this.quota.acquire(turn.userId, turn.runId);
+    try {
+      return await this.accept(chatId, turn);
+    } catch (error) {
+      this.quota.release(turn.userId, turn.runId);
+      throw error;
+    }
+  }
+
+  private async accept(chatId: string, turn: QueuedTurn): Promise<Submitted> {
     const submitted = { runId: turn.runId, duplicate: false };
     if (this.config.chat.busyPolicy === 'reject') {
       // Taking the writer is the test: nobody, on any instance, runs or writes this chat now.
@@ -125,7 +138,10 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
       this.run(writer, turn);
       return submitted;
     }
-    await this.queue.push(chatId, turn);
+    const max = this.config.quotas.queuedTurnsPerChat;
+    if (!(await this.queue.push(chatId, turn, max))) {
+      throw new QuotaError(QuotaErrorCode.QueueFull, `${max} messages already wait in this chat (CHAT_MAX_QUEUED_TURNS); send this one once they are answered`, 1000);
+    }
     // Queued, the turn will run: failing now would tell the client otherwise. Left uninterrupted, the turn before it ends first.
     if (this.config.chat.busyPolicy === 'interrupt') await this.cancelRunning(chatId, 'interrupted').catch((error: unknown) => this.warn(chatId, error));
     await this.pickUp(chatId);
@@ -156,6 +172,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   private async cancelMessage(chatId: string, messageId: string): Promise<void> {
     const queued = await this.queue.remove(chatId, messageId);
     if (queued) {
+      this.quota.release(queued.userId, queued.runId);
       await this.log.append(chatId, [logEntry(queued.runId, { type: 'run.cancelled', payload: { reason: 'cancelled', messageId } })]);
       return;
     }
@@ -269,6 +286,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   /** The last follower left under the cancel policy: waiting turns are dropped and the running one stopped. */
   private async abandon(chatId: string): Promise<void> {
     for (const turn of await this.queue.clear(chatId)) {
+      this.quota.release(turn.userId, turn.runId);
       await this.log.append(chatId, [logEntry(turn.runId, { type: 'run.cancelled', payload: { reason: 'client disconnected', messageId: turn.messageId } })]);
     }
     await this.cancelRunning(chatId, 'client disconnected');
@@ -278,6 +296,7 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   private async cancelQueuedOnShutdown(lane: ConversationLane): Promise<void> {
     if (this.config.redis) return;
     for (const turn of await this.queue.clear(lane.chatId)) {
+      this.quota.release(turn.userId, turn.runId);
       await lane.writer.append([logEntry(turn.runId, { type: 'run.cancelled', payload: { reason: 'server shutting down', messageId: turn.messageId } })]);
     }
   }

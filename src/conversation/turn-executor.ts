@@ -6,6 +6,7 @@ import { ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { QueuedTurn } from '../coordination/coordination';
 import { ConversationRepository } from '../history/conversation.repository';
+import { RunQuota } from '../quota/run-quota';
 import type { ActiveTurn, ConversationLane } from './conversation-lane';
 import { ConversationTranscript } from './conversation-transcript';
 import { StreamPressure } from './stream-pressure';
@@ -21,6 +22,7 @@ export class TurnExecutor {
     private readonly transcript: ConversationTranscript,
     private readonly conversations: ConversationRepository,
     private readonly pressure: StreamPressure,
+    private readonly quota: RunQuota,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -33,6 +35,7 @@ export class TurnExecutor {
     // Set once the log marks the run in flight: from then on, its end is what clears the marker.
     let marked: string | undefined;
     try {
+      await this.quota.refresh(turn.userId, turn.runId);
       const held = (await this.conversations.status(chatId)) === 'handoff';
       const { messageId, content, meta } = turn;
       const message = logEntry(turn.runId, { type: 'user.message', payload: meta ? { messageId, content, meta } : { messageId, content } });
@@ -74,6 +77,7 @@ export class TurnExecutor {
         this.logger.warn(`chat ${chatId} message ${turn.messageId}: its end is left to the recovery sweep (run.interrupted)`);
       }
     } finally {
+      this.quota.release(turn.userId, turn.runId);
       this.pressure.release(gate);
       lane.active = null;
     }

@@ -1,12 +1,13 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
-import { ChatBus, ChatControl, ChatLocks, ChatPresence, ChatTakeover, CoordinationHealth, TurnQueue } from './coordination';
+import { ChatBus, ChatControl, ChatLocks, ChatPresence, ChatTakeover, CoordinationHealth, TurnQueue, UserRuns } from './coordination';
 import { MemoryChatBus } from './memory/memory-bus';
 import { MemoryChatControl } from './memory/memory-control';
 import { MemoryCoordinationHealth } from './memory/memory-health';
 import { MemoryChatLocks } from './memory/memory-locks';
 import { MemoryChatPresence, MemoryTurnQueue } from './memory/memory-queue';
 import { MemoryChatTakeover } from './memory/memory-takeover';
+import { MemoryUserRuns } from './memory/memory-user-runs';
 import { RedisChatBus } from './redis/redis-bus';
 import { RedisConnections } from './redis/redis-connections';
 import { RedisChatControl } from './redis/redis-control';
@@ -14,8 +15,9 @@ import { RedisCoordinationHealth } from './redis/redis-health';
 import { RedisChatLocks } from './redis/redis-locks';
 import { RedisChatPresence, RedisTurnQueue } from './redis/redis-queue';
 import { RedisChatTakeover } from './redis/redis-takeover';
+import { RedisUserRuns } from './redis/redis-user-runs';
 
-const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence, ChatTakeover, CoordinationHealth];
+const EXPORTS = [ChatLocks, ChatBus, ChatControl, TurnQueue, ChatPresence, ChatTakeover, CoordinationHealth, UserRuns];
 
 /** In memory for one process; Redis when REDIS_URL is set, so instances share locks, events, queues and takeovers. */
 @Global()
@@ -32,6 +34,7 @@ export class CoordinationModule {
           { provide: ChatPresence, useClass: RedisChatPresence },
           { provide: ChatTakeover, useClass: RedisChatTakeover },
           { provide: CoordinationHealth, useClass: RedisCoordinationHealth },
+          { provide: UserRuns, useClass: RedisUserRuns },
         ]
       : [
           { provide: ChatLocks, useClass: MemoryChatLocks },
@@ -41,6 +44,7 @@ export class CoordinationModule {
           { provide: ChatPresence, useClass: MemoryChatPresence },
           { provide: ChatTakeover, useClass: MemoryChatTakeover },
           { provide: CoordinationHealth, useClass: MemoryCoordinationHealth },
+          { provide: UserRuns, useClass: MemoryUserRuns },
         ];
     // RedisConnections is exported for the readiness probe.
     return { module: CoordinationModule, providers, exports: config.redis ? [...EXPORTS, RedisConnections] : EXPORTS };

@@ -79,6 +79,8 @@ export interface QueuedTurn {
   greeting?: boolean;
   /** The model's context instead of the stored turns (a client that keeps the conversation itself). */
   context?: Array<{ role: 'user' | 'assistant'; content: string }>;
+  /** Who sent it: the turn counts against their RUNS_IN_FLIGHT_PER_USER until it ends. */
+  userId?: string;
   /** What the client said about the message (its reply-to, session…), stored with it as sent. */
   meta?: Record<string, unknown>;
   /** The protocol the message came in on, as the metrics label its run. */
@@ -86,7 +88,8 @@ export interface QueuedTurn {
 }
 
 export abstract class TurnQueue {
-  abstract push(chatId: string, turn: QueuedTurn): Promise<void>;
+  /** Appends the turn unless `max` already wait; false when it was not queued. */
+  abstract push(chatId: string, turn: QueuedTurn, max: number): Promise<boolean>;
   abstract shift(chatId: string): Promise<QueuedTurn | null>;
   /** The waiting turn with this message id, left in place; null when none waits under that id. */
   abstract find(chatId: string, messageId: string): Promise<QueuedTurn | null>;
@@ -96,6 +99,16 @@ export abstract class TurnQueue {
   abstract size(chatId: string): Promise<number>;
   /** Chats with turns waiting, for recovery after an instance died while holding them. */
   abstract waiting(limit: number): Promise<string[]>;
+}
+
+/**
+ * The turns each user has accepted and not yet ended, over all instances, each held until released or until
+ * its expiry passes (so an instance that died holding some does not hold the user back for ever).
+ */
+export abstract class UserRuns {
+  /** Holds `runId` for `ttlMs` (again, when held already) unless `max` others are held; false when refused. */
+  abstract acquire(userId: string, runId: string, max: number, ttlMs: number): Promise<boolean>;
+  abstract release(userId: string, runId: string): Promise<void>;
 }
 
 /** How many sockets follow a chat across all instances (for the disconnect policy). */

@@ -1,14 +1,17 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { ApiErrorResponses } from '../openapi/api-error-responses.decorator';
+import { ApiProbeErrorResponses } from '../openapi/api-error-responses.decorator';
 import { HealthResponse } from './health.response';
 import { HealthService } from './health.service';
 import { ReadinessService } from './readiness.service';
 
 // The probes answer anyone: `security: []` says so rather than leaving it unsaid.
 @ApiTags('health')
+// Probes and scrapes come often from one address (the load balancer, Prometheus): never rate limited.
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -20,7 +23,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and readiness: checks the database. No authentication.', security: [] })
   @ApiOkResponse({ type: HealthResponse, description: 'The database answers' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'The database does not answer' })
-  @ApiErrorResponses()
+  @ApiProbeErrorResponses()
   async getHealth(@Res({ passthrough: true }) res: Response): Promise<HealthResponse> {
     const result = await this.health.check();
     res.status(result.status === 'ok' ? 200 : 503);
@@ -30,7 +33,7 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process answers. No authentication.', security: [] })
-  @ApiErrorResponses()
+  @ApiProbeErrorResponses()
   async getLiveness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return withStatus(res, await this.readiness.live());
   }
@@ -41,7 +44,7 @@ export class HealthController {
     summary: 'Readiness: database reachable, migrations applied, Redis reachable (when configured), not draining. No authentication.',
     security: [],
   })
-  @ApiErrorResponses()
+  @ApiProbeErrorResponses()
   async getReadiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return withStatus(res, await this.readiness.ready());
   }

@@ -55,11 +55,16 @@ export class ReadinessService {
 
   // Terminus throws its 503 as an HttpException, which HttpErrorFilter would turn into an ErrorResponse without the per-check details.
   private async run(checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    let result: HealthCheckResult;
     try {
-      return await this.health.check(checks);
+      result = await this.health.check(checks);
     } catch (error) {
-      if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
-      throw error;
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      result = error.getResponse() as HealthCheckResult;
     }
+    // Terminus says `shutting_down` once its own shutdown hook has run, which depends on the order Nest calls the
+    // modules' hooks in. The checks say it all (a drain fails the `server` check), so they decide, whichever ran first.
+    if (result.status !== 'shutting_down') return result;
+    return { ...result, status: Object.keys(result.error ?? {}).length > 0 ? 'error' : 'ok' };
   }
 }

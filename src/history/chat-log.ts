@@ -27,7 +27,14 @@ export type ChatLogEntry =
   | { type: 'journal'; payload: JournalRecord }
   | { type: 'session.finished'; payload: { executionId: string; outcome: 'finished' | 'failed'; error?: { code: string; message: string } } };
 
-export type JournalKind = 'choice' | 'request' | 'answer' | 'notify' | 'message';
+/** Inside a concurrent child its own steps carry its scope: `llm@0.1` (see docs/actions.md, concurrency). */
+export type ScopableKind = 'choice' | 'notify' | 'message' | 'llm';
+export type JournalKind = ScopableKind | 'request' | 'answer' | `${ScopableKind}@${string}`;
+
+/** `notify@0.1` → `notify`: what a step is, whichever scope recorded it. */
+export function baseKind(kind: JournalKind): string {
+  return kind.split('@')[0]!;
+}
 
 export interface JournalRecord {
   executionId: string;

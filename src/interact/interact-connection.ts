@@ -78,10 +78,11 @@ export class InteractConnection {
     });
   }
 
-  /** A frame that is not an interactObject. */
-  refuse(code: string, message: string, convoId?: string): void {
+  /** A frame that is not an interactObject, or one over a quota; `close`: then the socket is closed with it. */
+  refuse(code: string, message: string, convoId?: string, close?: { code: number; reason: string } | null): void {
     this.emit(convoId, [errorEvent(code, message, this.position, convoId)]);
-    this.closeIfDone();
+    if (close) this.outbox.run(() => this.peer.close(close.code, close.reason));
+    else this.closeIfDone();
   }
 
   async stop(): Promise<void> {
@@ -107,7 +108,7 @@ export class InteractConnection {
       // Before submitting: the run's first events may reach the follower before submit returns.
       this.awaited.add(runId);
       const messageId = object.mid ?? randomUUID();
-      const request = { runId, messageId, content: object.prompt, agentId: object.agentId, meta: object.meta, dedupe: object.mid !== undefined, protocol: 'interact' };
+      const request = { runId, messageId, content: object.prompt, agentId: object.agentId, meta: object.meta, dedupe: object.mid !== undefined, protocol: 'interact', userId: this.user.sub };
       const submitted = await this.services.conversations.submit(object.convoId, { ...request, greeting: object.kind === 'start', context: object.context });
       if (submitted.duplicate) {
         this.awaited.delete(runId);

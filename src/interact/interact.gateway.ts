@@ -9,7 +9,7 @@ import { StreamPressure } from '../conversation/stream-pressure';
 import { RunReplay } from '../conversation/run-replay';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
-import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
+import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { InteractConnection } from './interact-connection';
 import { parseInteractObject } from './interact-object';
 import { InteractUpgradeCheck } from './interact-upgrade.check';
@@ -74,5 +74,11 @@ export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect
   @SubscribeMessage(WS_INVALID_FRAME)
   onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
     this.connections.get(client)?.refuse(InteractErrorCode.InvalidObject, body.error);
+  }
+
+  @SubscribeMessage(WS_REFUSED_FRAME)
+  onRefused(@ConnectedSocket() client: WebSocket, @MessageBody() refused: RefusedFrame): void {
+    const convoId = refused.frame?.convoId;
+    this.connections.get(client)?.refuse(refused.code, refused.message, typeof convoId === 'string' ? convoId : undefined, refused.close);
   }
 }

@@ -8,3 +8,13 @@ export enum InteractiveErrorCode {
 
 /** Refusals of an interactive connection, answered before the upgrade. */
 export class InteractiveError extends CodedError<InteractiveErrorCode> {}
+
+export enum SessionErrorCode {
+  /** Unknown, or another user's: the two are not told apart. */
+  NotFound = 'session.not_found',
+  NotWaiting = 'session.not_waiting',
+  UnknownStatus = 'session.unknown_status',
+}
+
+/** Refusals of the sessions REST API (`/sessions`). */
+export class SessionError extends CodedError<SessionErrorCode> {}

@@ -4,7 +4,8 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, type OnGatewayConnectio
 import type { WebSocket } from 'ws';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
-import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../ws/ws-message';
+import type { QuotaErrorCode } from '../quota/quota.error';
+import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { InteractiveSessions, type SessionAttachment, type SessionSocket } from './interactive-sessions';
 import {
   CLOSE_FAILED,
@@ -97,5 +98,12 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
   onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
     const connection = this.connections.get(client);
     connection?.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, body.error, connection.position));
+  }
+
+  @SubscribeMessage(WS_REFUSED_FRAME)
+  onRefused(@ConnectedSocket() client: WebSocket, @MessageBody() refused: RefusedFrame): void {
+    const connection = this.connections.get(client);
+    connection?.send(errorFrame(refused.code as QuotaErrorCode, refused.message, connection.position));
+    if (refused.close) client.close(refused.close.code, refused.close.reason);
   }
 }

@@ -1,4 +1,5 @@
-import type { LogEvent } from '../history/chat-log';
+import { baseKind, type LogEvent } from '../history/chat-log';
+import type { QuotaErrorCode } from '../quota/quota.error';
 
 /**
  * The interactive-actions protocol (seed 000) in one place: the frames a session's logged events become.
@@ -43,7 +44,7 @@ export interface InteractiveOutput {
 
 /** `executionId`: the execution the socket is attached to; only its end closes the socket. */
 export function framesFor(event: LogEvent, executionId: string): InteractiveOutput {
-  if (event.type === 'journal' && (event.payload.kind === 'request' || event.payload.kind === 'notify')) {
+  if (event.type === 'journal' && (event.payload.kind === 'request' || baseKind(event.payload.kind) === 'notify')) {
     return { frames: [asFrame(event.payload.data, event.seq)], close: null };
   }
   if (event.type === 'session.finished' && event.payload.executionId === executionId) {
@@ -53,7 +54,7 @@ export function framesFor(event: LogEvent, executionId: string): InteractiveOutp
   return { frames: [], close: null };
 }
 
-export function errorFrame(code: InteractiveFrameErrorCode, message: string, seq: number): InteractiveFrame {
+export function errorFrame(code: InteractiveFrameErrorCode | QuotaErrorCode, message: string, seq: number): InteractiveFrame {
   return { event: 'error', data: { code, message }, seq };
 }
 

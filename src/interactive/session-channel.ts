@@ -11,7 +11,7 @@ export class ExecutionSuspended extends Error {
 interface PendingInput {
   resolve(input: ChatInput): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | null;
 }
 
 /**
@@ -28,18 +28,24 @@ export class SessionChannel {
    */
   constructor(private awaitingAnswer = false) {}
 
-  /** Resolves with the client's next chat input; rejects with InputTimeoutError after `timeoutMs`. */
-  ask(timeoutMs: number): Promise<ChatInput> {
+  /**
+   * Resolves with the client's next chat input. With a `timeoutMs` (> 0) it rejects with InputTimeoutError
+   * after it; without one it waits as long as the execution lives (days, across restarts through the journal).
+   */
+  ask(timeoutMs?: number): Promise<ChatInput> {
     this.awaitingAnswer = false;
     const early = this.early;
     this.early = null;
     if (early) return Promise.resolve(early);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending = null;
-        reject(new InputTimeoutError(timeoutMs));
-      }, timeoutMs);
-      timer.unref();
+      const timer = timeoutMs
+        ? setTimeout(() => {
+            this.pending = null;
+            reject(new InputTimeoutError(timeoutMs));
+          }, timeoutMs)
+        : null;
+      // A question never keeps the process alive: shutdown suspends it, and a resume asks it again.
+      timer?.unref();
       this.pending = { resolve, reject, timer };
     });
   }
@@ -52,17 +58,23 @@ export class SessionChannel {
       this.early = input;
       return true;
     }
-    clearTimeout(pending.timer);
+    if (pending.timer) clearTimeout(pending.timer);
     this.pending = null;
     pending.resolve(input);
     return true;
+  }
+
+  /** The resumed execution asks a different question than the one an early answer was given for: that answer is void. */
+  dropEarly(): void {
+    this.awaitingAnswer = false;
+    this.early = null;
   }
 
   suspend(): void {
     const pending = this.pending;
     this.pending = null;
     if (pending) {
-      clearTimeout(pending.timer);
+      if (pending.timer) clearTimeout(pending.timer);
       pending.reject(new ExecutionSuspended());
     }
   }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ActionChooser } from '../agent/actions/action-chooser';
 import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
 import type { AuthUser } from '../auth/auth-user';
 import { CodedError } from '../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { ChatWriter } from '../event-log/chat-writer';
 import { RunRecovery } from '../event-log/run-recovery';
+import { ActionServices } from './action-services';
 import { InteractiveRoutes } from './interactive-routes';
 import { InteractiveRuntime } from './interactive-runtime';
 import { RunDeadline } from './run-deadline';
@@ -32,7 +32,7 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
   constructor(
     private readonly routes: InteractiveRoutes,
     private readonly store: SessionStore,
-    private readonly chooser: ActionChooser,
+    private readonly actions: ActionServices,
     private readonly recovery: RunRecovery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -77,8 +77,8 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     const runtime = new InteractiveRuntime(sessionId, message, user, {
       journal,
       channel,
-      chooser: this.chooser,
-      writeMessage: (entry, ordinal) => this.store.journal(writer, { executionId, kind: 'message', ordinal, data: entry.payload }, entry),
+      services: this.actions,
+      writeMessage: (entry, kind, ordinal) => this.store.journal(writer, { executionId, kind, ordinal, data: entry.payload }, entry),
       defaultTimeoutMs: this.config.interactive.inputTimeoutMs,
       deadline,
       signal: AbortSignal.any([controller.signal, writer.signal, deadline.signal]),
@@ -89,6 +89,12 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
       this.live.delete(sessionId);
       await writer.close();
     });
+  }
+
+  /** Resumes the interrupted execution whose writer the caller took, with `input` for the question it waits on. */
+  async resumeWith(writer: ChatWriter, input: ChatInput): Promise<boolean> {
+    await this.resume(writer);
+    return this.deliver(writer.chatId, input) ?? false;
   }
 
   private async resume(writer: ChatWriter): Promise<void> {

@@ -6,9 +6,15 @@ export type JournalWriter = (record: JournalRecord) => Promise<void>;
  * Record and replay for one interactive execution. Each context call takes the next ordinal of its kind;
  * if the journal already holds that step (the execution is being resumed) its recorded data is returned
  * and nothing is redone, otherwise the step runs live and is written before its effect is visible.
+ *
+ * The journal is append-only. A step written again under an ordinal it already holds (the code now asks a
+ * different question there, after a deploy) supersedes it: the execution took another path from that point,
+ * so every step recorded after the superseded one is forgotten. Loading applies the same rule in log order,
+ * so a later resume sees exactly what the live execution saw.
  */
 export class SessionJournal {
   private readonly next = new Map<JournalKind, number>();
+  /** In the order recorded, which is what "after" means for a superseded step. */
   private readonly recorded = new Map<string, unknown>();
 
   constructor(
@@ -16,7 +22,7 @@ export class SessionJournal {
     past: JournalRecord[],
     private readonly writer: JournalWriter,
   ) {
-    for (const record of past) this.recorded.set(key(record.kind, record.ordinal), record.data);
+    for (const record of past) this.record(record.kind, record.ordinal, record.data);
   }
 
   /** The ordinal this call gets; every call of a kind must take exactly one, in order. */
@@ -34,9 +40,20 @@ export class SessionJournal {
     return this.recorded.get(key(kind, ordinal)) as T;
   }
 
+  /** Records a step; one already recorded under this ordinal is superseded (see above). */
   async write(kind: JournalKind, ordinal: number, data: unknown): Promise<void> {
+    // Written in this key order: WaitingSessionsRepository tells a step's kind from the stored JSON's prefix.
     await this.writer({ executionId: this.executionId, kind, ordinal, data });
-    this.recorded.set(key(kind, ordinal), data);
+    this.record(kind, ordinal, data);
+  }
+
+  private record(kind: JournalKind, ordinal: number, data: unknown): void {
+    const recordKey = key(kind, ordinal);
+    if (this.recorded.has(recordKey)) {
+      const keys = [...this.recorded.keys()];
+      for (const stale of keys.slice(keys.indexOf(recordKey))) this.recorded.delete(stale);
+    }
+    this.recorded.set(recordKey, data);
   }
 }
 

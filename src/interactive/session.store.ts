@@ -64,8 +64,13 @@ export class SessionStore {
     const { executionId, route, message } = started.payload;
     if (entries.some((entry) => entry.type === 'session.finished' && entry.payload.executionId === executionId)) return null;
     const records = entries.filter((entry) => entry.type === 'journal' && entry.payload.executionId === executionId) as Array<Extract<LogEvent, { type: 'journal' }>>;
-    const answered = new Set(records.filter((entry) => entry.payload.kind === 'answer').map((entry) => entry.payload.ordinal));
-    const pending = records.findLast((entry) => entry.payload.kind === 'request' && !answered.has(entry.payload.ordinal)) ?? null;
+    // One question at a time: the last one asked, unless its answer came after it (a question asked again, or one
+    // superseding an older one with the same ordinal after a deploy, is asked after that one's answer).
+    let pending: (typeof records)[number] | null = null;
+    for (const record of records) {
+      if (record.payload.kind === 'request') pending = record;
+      else if (record.payload.kind === 'answer' && record.payload.ordinal === pending?.payload.ordinal) pending = null;
+    }
     return { executionId, route, message, journal: records.map((entry) => entry.payload), pending };
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { GatewayMetrics } from './gateway-metrics';
@@ -10,6 +11,8 @@ import { assertMetricsAccess } from './metrics-access';
  * it is for Prometheus, not API clients, and whether PORT serves it depends on the configuration.
  */
 @ApiExcludeController()
+// Probes and scrapes come often from one address (the load balancer, Prometheus): never rate limited.
+@SkipThrottle()
 @Controller('metrics')
 export class MetricsController {
   constructor(

@@ -6,6 +6,7 @@ import { MAX_JSON_DEPTH } from '../common/json-depth';
 import { RequestError, RequestErrorCode } from '../common/request.error';
 import { DATABASE_UNAVAILABLE } from '../database/database-unavailable';
 import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
+import { QuotaErrorCode } from '../quota/quota.error';
 
 /** One reason a route fails: its status, what it means, and the ErrorResponse codes it comes with. */
 export interface ApiErrorGroup {
@@ -21,6 +22,12 @@ function codesAnswered<Code extends string>(status: number, codes: Record<string
 
 const auth = (status: number) => codesAnswered(status, AuthErrorCode, (code) => new AuthError(code, ''));
 const agent = (status: number) => codesAnswered(status, AgentErrorCode, (code) => new AgentError(code, ''));
+
+/** Every route but the probes is under REST_RATE_LIMIT. */
+export const RATE_LIMITED: ApiErrorGroup = { status: 429, description: 'Over REST_RATE_LIMIT requests per REST_RATE_WINDOW_MS; Retry-After says when to try again', codes: [QuotaErrorCode.RateLimited] };
+
+/** A route that starts a run: RUNS_IN_FLIGHT_PER_USER. */
+export const RUN_QUOTA: ApiErrorGroup = { status: 429, description: 'The user already has RUNS_IN_FLIGHT_PER_USER runs waiting or running', codes: [QuotaErrorCode.TooManyRuns] };
 
 export const INTERNAL_ERROR: ApiErrorGroup = { status: 500, description: 'An unexpected failure, logged with its request id', codes: ['internal'] };
 

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Bindings } from 'pino';
+import type { SocketShare } from '../quota/socket-quotas';
 import { WebSocket } from 'ws';
 import { runInLogScope } from '../logging/log-context';
 import type { ConnectionLogFields } from './connection-log';
@@ -26,6 +27,8 @@ export class GatewaySocket extends WebSocket {
   /** Epoch ms: the socket is closed then, unless a fresh token moves it (the token's exp plus the clock tolerance). */
   deadline = 0;
   expiry: NodeJS.Timeout | null = null;
+  /** The socket's part of its user's quotas (frame rate, socket count); set as the upgrade completes. */
+  share: SocketShare | null = null;
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     const scope = this.logScope;

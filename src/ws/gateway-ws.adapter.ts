@@ -15,6 +15,7 @@ import { redactUrl } from '../logging/logger';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { requestIdOf } from '../logging/request-logger';
 import { ConnectionLog } from './connection-log';
+import type { SocketQuotas } from '../quota/socket-quotas';
 import { GatewaySocket } from './gateway-socket';
 import { Heartbeat } from './heartbeat';
 import { ServerError, ServerErrorCode } from './server.error';
@@ -23,7 +24,7 @@ import { rejectUpgrade } from './upgrade-rejection';
 import { attachConnection, connectionOf } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
 import type { WsUpgradeCheck } from './ws-upgrade-check';
-import { parseFrame, unroutable, WS_AUTH_FRAME, WS_INVALID_FRAME } from './ws-message';
+import { parseFrame, unroutable, WS_AUTH_FRAME, WS_INVALID_FRAME, WS_REFUSED_FRAME, type RefusedFrame } from './ws-message';
 
 export interface GatewayWsOptions {
   handshake: WsHandshake;
@@ -35,6 +36,7 @@ export interface GatewayWsOptions {
   metrics: GatewayMetrics;
   /** Shared with the readiness probe, which answers 503 once the drain has begun. */
   drainState: DrainState;
+  quotas: SocketQuotas;
 }
 
 interface Route {
@@ -48,6 +50,8 @@ interface Route {
 
 /** "Service restart": the client should reconnect (with `after`), and will reach another instance. */
 const SERVICE_RESTART = 1012;
+/** "Policy violation": the client went on flooding after its frames were refused. */
+const RATE_CLOSE = { code: 1008, reason: 'rate limit exceeded' };
 
 type Transform = (data: unknown) => Observable<unknown>;
 
@@ -58,6 +62,18 @@ interface SocketHandlers {
 }
 
 const handlersOf = new WeakMap<GatewaySocket, SocketHandlers>();
+
+/** How long a flooder closed with 1008 has to read its refusals before the connection is cut. */
+const CUT_OFF_GRACE_MS = 1000;
+
+/**
+ * A flooding client is closed: nothing more is read from it (what it sends piles up on its side, not in our
+ * event loop), and the connection is cut once it had a moment to read the close.
+ */
+function cutOff(client: GatewaySocket): void {
+  client.transport.pause();
+  setTimeout(() => client.terminate(), CUT_OFF_GRACE_MS).unref();
+}
 
 /** During the upgrade: a client that hangs up while its token is checked must not crash the process. */
 function destroyOnError(this: Duplex): void {
@@ -76,6 +92,7 @@ export class GatewayWsAdapter extends WsAdapter {
   private readonly lease: TokenLease;
   private readonly connectionLog: ConnectionLog;
   private readonly onMessage: (this: WebSocket, data: RawData) => void;
+  private readonly onClose: (this: WebSocket) => void;
 
   constructor(
     private readonly app: INestApplicationContext,
@@ -88,6 +105,11 @@ export class GatewayWsAdapter extends WsAdapter {
     const dispatch = (socket: GatewaySocket, data: RawData) => this.dispatch(socket, data);
     this.onMessage = function (this: WebSocket, data: RawData) {
       dispatch(this as GatewaySocket, data);
+    };
+    const quotas = options.quotas;
+    this.onClose = function (this: WebSocket) {
+      const share = (this as GatewaySocket).share;
+      if (share) quotas.release(share);
     };
     // Listening from the start means an upgrade to a path no gateway serves still gets a proper HTTP answer.
     this.listenForUpgrades(this.httpServer as Server);
@@ -135,7 +157,18 @@ export class GatewayWsAdapter extends WsAdapter {
 
   private dispatch(client: GatewaySocket, data: RawData): void {
     const bound = handlersOf.get(client);
-    if (!bound) return;
+    if (!bound || client.readyState !== client.OPEN) return;
+    const verdict = client.share ? this.options.quotas.frame(client.share) : null;
+    if (verdict && verdict.kind !== 'accept') {
+      if (verdict.kind === 'drop') return;
+      const { code, message, retryAfterMs } = verdict.error;
+      const parsed = parseFrame(data);
+      const frame = parsed.event === WS_INVALID_FRAME ? null : (parsed.data as Record<string, unknown>);
+      const close = verdict.kind === 'close' ? RATE_CLOSE : null;
+      if (close) cutOff(client);
+      this.refuse(client, bound, { code, message, retryAfterMs, frame, close });
+      return;
+    }
     let frame = parseFrame(data);
     if (frame.event === WS_AUTH_FRAME) {
       this.lease.renew(client, frame.data as Record<string, unknown>).catch((error: unknown) => {
@@ -166,6 +199,17 @@ export class GatewayWsAdapter extends WsAdapter {
         (scope ? this.options.logger.child(scope) : this.options.logger).error({ err: error, event: frame.event }, 'WebSocket handler failed');
       },
     });
+  }
+
+  /** The gateway answers a refused frame in its protocol, and closes the socket after it when told to. */
+  private refuse(client: GatewaySocket, bound: SocketHandlers, refused: RefusedFrame): void {
+    const handler = bound.handlers.find((candidate) => candidate.message === WS_REFUSED_FRAME);
+    try {
+      if (handler) bound.transform(handler.callback(refused, WS_REFUSED_FRAME));
+      else if (refused.close) client.close(refused.close.code, refused.close.reason);
+    } catch (error) {
+      scopedLogger(this.options.logger).error({ err: error }, 'WebSocket refusal failed');
+    }
   }
 
   /**
@@ -222,14 +266,21 @@ export class GatewayWsAdapter extends WsAdapter {
       // The checks above wait on I/O; the drain may have begun meanwhile.
       this.refuseWhileDraining();
       attachConnection(req, connection);
+      const share = this.options.quotas.admit(user.sub);
+      let upgraded = false;
       found.route.server.handleUpgrade(req, socket, head, (ws) => {
+        upgraded = true;
         // The socket now has ws's own error handling.
         socket.off('error', destroyOnError);
+        (ws as GatewaySocket).share = share;
+        ws.once('close', this.onClose);
         (ws as GatewaySocket).transport = socket as Socket;
         this.lease.start(ws as GatewaySocket, token);
         const fields = { ...logged, sub: user.sub, protocol: found.route.protocol };
         this.connectionLog.trace(ws as GatewaySocket, fields, () => found.route.server.emit('connection', ws, req));
       });
+      // ws completes or refuses an upgrade synchronously here: a refused one never held its share.
+      if (!upgraded) this.options.quotas.release(share);
     } catch (error) {
       const refusal = toHttpError(error);
       this.options.metrics.refused('ws', refusal.body.code);

@@ -4,11 +4,24 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/json-depth';
 export const WS_INVALID_FRAME = 'ws:invalid-frame';
 /** The event for a JSON object without a string `type` (the interact protocol's frames have none). */
 export const WS_UNTYPED_FRAME = 'ws:untyped-frame';
+/** A frame the quotas refused before parsing it; gateways answer it with their protocol's error frame. */
+export const WS_REFUSED_FRAME = 'ws:refused-frame';
 /** `{"type":"auth","token":…}`: a fresh token, taken by the adapter on every protocol before any gateway sees it. */
 export const WS_AUTH_FRAME = 'auth';
 
 export interface InvalidFrame {
   error: string;
+}
+
+/** The body of WS_REFUSED_FRAME: the quota's code and message, and when the client may try again. */
+export interface RefusedFrame {
+  code: string;
+  message: string;
+  retryAfterMs: number;
+  /** The refused frame, parsed when it is a JSON object (so the answer can name its message), else null. */
+  frame: Record<string, unknown> | null;
+  /** The client went on regardless: after the refusal the gateway closes the socket with this. */
+  close: { code: number; reason: string } | null;
 }
 
 type RawData = string | Buffer | ArrayBuffer | Buffer[];

@@ -51,7 +51,9 @@ export type ConvoId = string;
  * `run.output_too_large` (more text than `RUN_MAX_OUTPUT_CHARS`, or more model calls than `RUN_MAX_STEPS`),
  * `run.interrupted` (the instance running it stopped), `chat.storage_failed`; `log.unavailable` /
  * `log.writer_lost` (the conversation could not be written: try again; `log.unavailable` also while the
- * instances' shared Redis is unreachable, at once, with nothing kept); `internal` (a bug, logged).
+ * instances' shared Redis is unreachable, at once, with nothing kept); `quota.rate_limited`, `quota.queue_full`,
+ * `quota.too_many_runs` (see the quotas: nothing of the prompt was kept, send it again later); `internal` (a bug,
+ * logged).
  *
  */
 export type InteractErrorCode =
@@ -75,10 +77,14 @@ export type InteractErrorCode =
   | 'run.interrupted'
   | 'log.unavailable'
   | 'log.writer_lost'
+  | 'quota.rate_limited'
+  | 'quota.queue_full'
+  | 'quota.too_many_runs'
   | 'internal';
 /**
  * `interactive.invalid_frame` (not JSON, or not `{"type":"chat","message": string}`; the session goes on),
- * `interactive.not_waiting` (a chat frame while no action waits; the session goes on). The session ends
+ * `interactive.not_waiting` (a chat frame while no action waits; the session goes on), `quota.rate_limited` (a
+ * frame over the socket's or the user's rate, not handled; the session goes on). The session ends
  * (close `1011`) after: `action.input_timeout` (a `waitForInput` timed out and the action did not catch it),
  * `model.*` / `run.internal` (the model failed while choosing an action), `run.timeout` (the agent worked longer
  * than `RUN_TIMEOUT_MS` since the session's message or the last answer; waiting for an answer does not count),
@@ -92,6 +98,7 @@ export type InteractiveErrorCode =
   | (
       | 'interactive.invalid_frame'
       | 'interactive.not_waiting'
+      | 'quota.rate_limited'
       | 'action.input_timeout'
       | 'action.failed'
       | 'model.unauthorized'
@@ -211,7 +218,9 @@ export interface MessageEndFrame {
  * `The frame nests deeper than 64 levels`,
  * `The chat is busy: a message is still being answered` (`CHAT_BUSY_POLICY=reject`),
  * `No message … is running or waiting in this chat`, and
- * `The history could not be read; please try again` (no `message_id`).
+ * `The history could not be read; please try again` (no `message_id`). A message refused by a quota (see the
+ * quotas above) gets its `agent_error` with `code`, then `message_end`; a refused frame of another type gets the
+ * `agent_error` alone.
  *
  */
 export interface AgentErrorFrame {
@@ -225,6 +234,13 @@ export interface AgentErrorFrame {
    * The message concerned; absent when the refused frame had no usable one.
    */
   message_id?: string;
+  /**
+   * Ours, beside the seed's text, on refusals: `quota.rate_limited`, `quota.queue_full`, `quota.too_many_runs`,
+   * `log.unavailable`, `chat.busy`, `chat.unknown_message`, `internal`, and the run's code when a run failed
+   * to start. Clients of the original protocol ignore it.
+   *
+   */
+  code?: string;
   seq: Seq;
 }
 export interface ChatHistoryFrame {
@@ -578,7 +594,8 @@ export interface InteractiveChatFrame {
  * `notify`, as the action gave it, with `seq` added; a payload that is not an object arrives as
  * `{"data": <payload>, "seq": …}`. The shapes depend on the route; the example route sends
  * `{"message": "…"}` and, at the end, `{"event": "context", "data": [{"name", "fields"}]}`. `event: "error"` is
- * reserved for error frames.
+ * reserved for error frames. A question whose answer did not fit the schema the action declared is asked again:
+ * the same payload plus `"error": {"code": "input.invalid", "message": "<what was wrong>"}`.
  *
  */
 export interface ActionPayloadFrame {

@@ -152,6 +152,67 @@ export interface ConversationMessage {
    */
   timestamp: string;
 }
+export interface WaitingSession {
+  /**
+   * The `session_id`
+   */
+  session_id: string;
+  /**
+   * The agent it runs on, below INTERACTIVE_BASE_PATH
+   */
+  route: string;
+  /**
+   * The question as the action asked it (the payload of `waitForInput`, plus `error` when it is asked again after a refused answer)
+   */
+  question:
+    | ({
+        [k: string]: unknown | undefined;
+      } | null)
+    | unknown[]
+    | string
+    | number
+    | boolean;
+  /**
+   * When it was asked, ISO 8601 UTC
+   */
+  asked_at: string;
+  /**
+   * The question's position in the session's log (the `seq` of its frame)
+   */
+  seq: number;
+}
+export interface SessionInput {
+  /**
+   * The answer
+   */
+  message: string;
+  /**
+   * Anything the client adds to its answer, as JSON; `null` when absent
+   */
+  metadata?:
+    | ({
+        [k: string]: unknown | undefined;
+      } | null)
+    | unknown[]
+    | string
+    | number
+    | boolean;
+}
+export interface AcceptedInput {
+  session_id: string;
+  message: string;
+  /**
+   * As sent, or `null`
+   */
+  metadata:
+    | ({
+        [k: string]: unknown | undefined;
+      } | null)
+    | unknown[]
+    | string
+    | number
+    | boolean;
+}
 export interface DevTokenRequest {
   /**
    * The user the token names (`sub`)

@@ -6,11 +6,12 @@ import { ChatPresence, TurnQueue, type QueuedTurn } from '../coordination';
 export class MemoryTurnQueue extends TurnQueue {
   private readonly queues = new Map<string, QueuedTurn[]>();
 
-  push(chatId: string, turn: QueuedTurn): Promise<void> {
+  push(chatId: string, turn: QueuedTurn, max: number): Promise<boolean> {
     const queue = this.queues.get(chatId) ?? [];
+    if (queue.length >= max) return Promise.resolve(false);
     queue.push(turn);
     this.queues.set(chatId, queue);
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
   shift(chatId: string): Promise<QueuedTurn | null> {

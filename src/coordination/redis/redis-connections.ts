@@ -90,4 +90,5 @@ export const keys = {
   queue: (chatId: string) => `agw:queue:{${chatId}}`,
   queued: 'agw:queued',
   presence: 'agw:presence',
+  userRuns: (userId: string) => `agw:runs:${userId}`,
 };

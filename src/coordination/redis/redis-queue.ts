@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ChatPresence, TurnQueue, type QueuedTurn } from '../coordination';
 import { keys, RedisConnections } from './redis-connections';
 
+const PUSH = `
+if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1`;
 const SHIFT = `
 local turn = redis.call('LPOP', KEYS[1])
 if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
@@ -28,8 +33,8 @@ export class RedisTurnQueue extends TurnQueue {
     super();
   }
 
-  async push(chatId: string, turn: QueuedTurn): Promise<void> {
-    await this.redis.commands.multi().rpush(keys.queue(chatId), JSON.stringify(turn)).sadd(keys.queued, chatId).exec();
+  async push(chatId: string, turn: QueuedTurn, max: number): Promise<boolean> {
+    return (await this.redis.commands.eval(PUSH, 2, keys.queue(chatId), keys.queued, chatId, JSON.stringify(turn), max)) === 1;
   }
 
   async shift(chatId: string): Promise<QueuedTurn | null> {

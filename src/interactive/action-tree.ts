@@ -1,0 +1,361 @@
+import type { ModelMessage } from 'ai';
+import type { z } from 'zod';
+import { ActionReturn, type Action, type ActionClass } from '../agent/actions/action';
+import type { ActionChoice, ChosenCall } from '../agent/actions/action-chooser';
+import { checkActionArgs } from '../agent/actions/action-args';
+import type { ActionLlm } from '../agent/actions/action-llm';
+import { addUsage, noUsage, type ActionTreeNode, type ActionUsage } from '../agent/actions/action-usage';
+import { actionSpec, type ActionSpec } from '../agent/actions/action.decorators';
+import type { ChatInput, InputOptions, InteractiveContext, SerializedAction, TypedInput } from '../agent/actions/interactive-context';
+import { AgentError, type AgentErrorCode } from '../agent/agent.error';
+import { CodedError } from '../common/coded-error';
+import type { ScopableKind } from '../history/chat-log';
+import type { ActionServices } from './action-services';
+import type { JournalScope } from './journal-scope';
+import { ExecutionSuspended } from './session-channel';
+
+/** What the tree needs of the execution's context: its journaled effects, in a scope. */
+export interface TreeHost extends InteractiveContext {
+  notifyIn(scope: JournalScope, payload: unknown): Promise<void>;
+  addMessageIn(scope: JournalScope, role: 'user' | 'assistant', content: string): Promise<void>;
+  assertLive(): void;
+}
+
+interface Frame {
+  action: Action;
+  spec: ActionSpec;
+  node: ActionTreeNode;
+  path: string;
+  scope: JournalScope;
+  /** What this action's choices add to the session's conversation: messages added, earlier rounds' calls and results. */
+  messages: ModelMessage[];
+  /** The messages this action and its children added, reported to the parent as this action's result. */
+  added: string[];
+}
+
+interface Outcome {
+  last: Action;
+  result: ActionReturn;
+  added: string[];
+}
+
+type Chosen = { call: ChosenCall; actionClass: ActionClass; values: Record<string, unknown> };
+type RecordedFailure = { kind: 'error'; error: { code: string; message: string } };
+/** A choice journaled before several children could be chosen at once. */
+type LegacyChoice = { kind: 'action'; name: string; args: Record<string, unknown> };
+
+// The model gets one more try when its arguments break an action's rules, told what was wrong.
+const CHOICE_ATTEMPTS = 2;
+
+/** Runs actions for one execution: hooks, choices, children in order or concurrently, loops; builds the tree of what ran. */
+export class ActionTree {
+  private readonly roots: ActionTreeNode[] = [];
+  private readonly unattributed: ActionUsage = noUsage();
+  private earlier: Promise<ModelMessage[]> | null = null;
+
+  constructor(
+    private readonly host: TreeHost,
+    private readonly services: ActionServices,
+    private readonly rootScope: JournalScope,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async start(actionClass: ActionClass, args: Record<string, unknown>, parent: Frame | null): Promise<[Action, ActionReturn]> {
+    const checked = await checkActionArgs(actionClass, args);
+    if (!checked.ok) throw new Error(`The arguments for ${actionSpec(actionClass).name} are invalid: ${checked.problems.join('; ')}`);
+    const outcome = await this.run(actionClass, checked.values, parent, false);
+    if (parent) parent.added.push(...outcome.added);
+    return [outcome.last, outcome.result];
+  }
+
+  serialize(actions?: Action[]): SerializedAction[] | ActionTreeNode[] {
+    if (!actions) return structuredClone(this.roots);
+    return actions.map((action) => {
+      const spec = actionSpec(action.constructor as ActionClass);
+      return { name: spec.name, fields: fieldValues(spec, action) };
+    });
+  }
+
+  llm(frame: Frame | null): ActionLlm {
+    const scope = frame?.scope ?? this.rootScope;
+    const usage = frame?.node.usage ?? this.unattributed;
+    const { chooser } = this.services;
+    return {
+      generateText: async (input, options) => {
+        const record = await this.recorded(scope, 'llm', () => chooser.generateText(asMessages(input), options?.system, this.signal));
+        addUsage(usage, record.usage);
+        return record.text;
+      },
+      generateObject: async <Schema extends z.ZodType>(schema: Schema, input: string | ModelMessage[], options?: { system?: string }) => {
+        const record = await this.recorded(scope, 'llm', () => chooser.generateObject(schema, asMessages(input), options?.system, this.signal));
+        addUsage(usage, record.usage);
+        return record.object as z.output<Schema>;
+      },
+    };
+  }
+
+  async notify(frame: Frame, payload: unknown): Promise<void> {
+    await this.host.notifyIn(frame.scope, payload);
+  }
+
+  async addMessage(frame: Frame, role: 'user' | 'assistant', content: string): Promise<void> {
+    await this.host.addMessageIn(frame.scope, role, content);
+    frame.messages.push({ role, content });
+    frame.added.push(content);
+  }
+
+  private async run(actionClass: ActionClass, args: Record<string, unknown>, parent: Frame | null, concurrent: boolean): Promise<Outcome> {
+    const spec = actionSpec(actionClass);
+    const action = Object.assign(this.services.create(actionClass), args);
+    // Placed in the tree before anything awaits, so concurrent siblings get their places in the order chosen.
+    const siblings = parent ? parent.node.actions : this.roots;
+    const node: ActionTreeNode = { name: spec.name, args: fieldValues(spec, action), usage: noUsage(), actions: [] };
+    siblings.push(node);
+    const path = parent ? `${parent.path}.${siblings.length - 1}` : `${siblings.length - 1}`;
+    const inherited = parent?.scope ?? this.rootScope;
+    const scope = concurrent ? inherited.nested(path) : inherited;
+    const frame: Frame = { action, spec, node, path, scope, messages: parent ? [...parent.messages] : [], added: [] };
+    const context = new ActionContext(this, this.host, frame);
+    try {
+      const { last, result } = await this.body(frame, context);
+      node.result = result;
+      return { last, result, added: frame.added };
+    } catch (error) {
+      node.result = 'failed';
+      // A stopped execution is not the action's to recover from: it resumes elsewhere, or it is over.
+      if (!action.onError || this.signal.aborted || error instanceof ExecutionSuspended) throw error;
+      const result = await action.onError(context, error);
+      node.result = result;
+      return { last: action, result, added: frame.added };
+    }
+  }
+
+  private async body(frame: Frame, context: InteractiveContext): Promise<Omit<Outcome, 'added'>> {
+    const { action, spec } = frame;
+    const before = action.pre ? await action.pre(context) : ActionReturn.GO;
+    if (before !== ActionReturn.GO) return { last: action, result: before };
+    let last = action;
+    const maxIterations = Math.max(1, (action.constructor as ActionClass).maxIterations);
+    for (let iteration = 1; spec.children.length > 0; iteration += 1) {
+      const choice = iteration === 1 && onlyChildWithoutFields(spec) ? autoChoice(spec) : await this.choose(frame, spec.children);
+      if (choice.kind === 'text') {
+        const answered = await this.fallback(frame, context, choice.text);
+        if (answered !== ActionReturn.GO) return { last, result: answered };
+        break;
+      }
+      const round = await this.runRound(frame, choice.chosen);
+      last = round.last ?? last;
+      if (round.result === ActionReturn.END) return { last, result: ActionReturn.END };
+      if (round.result === ActionReturn.BREAK) break;
+      if (iteration >= maxIterations) {
+        if (maxIterations === 1) break;
+        const ended = await this.maxedOut(frame, context);
+        if (ended !== ActionReturn.GO) return { last, result: ended };
+        break;
+      }
+    }
+    const after = action.post ? await action.post(context) : ActionReturn.GO;
+    return { last, result: after };
+  }
+
+  /** One turn's children: in the order chosen, or all at once for a concurrent parent; then their calls and results join the parent's conversation. */
+  private async runRound(frame: Frame, chosen: Chosen[]): Promise<{ last: Action | null; result: ActionReturn }> {
+    const ran: Array<{ chosen: Chosen; outcome: Outcome }> = [];
+    if ((frame.action.constructor as ActionClass).concurrent && chosen.length > 1) {
+      const settled = await Promise.allSettled(chosen.map((each) => this.run(each.actionClass, each.values, frame, true)));
+      const failed = settled.find((each) => each.status === 'rejected');
+      if (failed) throw failed.reason;
+      settled.forEach((each, index) => ran.push({ chosen: chosen[index]!, outcome: (each as PromiseFulfilledResult<Outcome>).value }));
+    } else {
+      for (const each of chosen) {
+        const outcome = await this.run(each.actionClass, each.values, frame, false);
+        ran.push({ chosen: each, outcome });
+        if (outcome.result !== ActionReturn.GO) break;
+      }
+    }
+    frame.messages.push(
+      { role: 'assistant', content: ran.map(({ chosen: { call } }) => ({ type: 'tool-call' as const, toolCallId: call.id, toolName: call.name, input: call.args })) },
+      {
+        role: 'tool',
+        content: ran.map(({ chosen: { call }, outcome }) => ({
+          type: 'tool-result' as const,
+          toolCallId: call.id,
+          toolName: call.name,
+          output: { type: 'json' as const, value: { result: outcome.result, messages: outcome.added } },
+        })),
+      },
+    );
+    for (const { outcome } of ran) frame.added.push(...outcome.added);
+    const results = ran.map(({ outcome }) => outcome.result);
+    const result = results.includes(ActionReturn.END) ? ActionReturn.END : results.includes(ActionReturn.BREAK) ? ActionReturn.BREAK : ActionReturn.GO;
+    return { last: ran.at(-1)?.outcome.last ?? null, result };
+  }
+
+  private fallback(frame: Frame, context: InteractiveContext, text: string): Promise<ActionReturn> {
+    if (frame.action.fallback) return frame.action.fallback(context, text);
+    return (async () => {
+      await this.addMessage(frame, 'assistant', text);
+      await this.notify(frame, { message: text });
+      return ActionReturn.GO;
+    })();
+  }
+
+  /** The loop ran out: the action's own hook, or a last question to the model, answered in words. */
+  private async maxedOut(frame: Frame, context: InteractiveContext): Promise<ActionReturn> {
+    if (frame.action.onMaxIterations) return frame.action.onMaxIterations(context);
+    const choice = await this.recordedChoice(frame, [], null);
+    return choice.kind === 'text' ? this.fallback(frame, context, choice.text) : ActionReturn.GO;
+  }
+
+  /** The children the model picks, every one validated; or its answer in words. */
+  private async choose(frame: Frame, children: ActionClass[]): Promise<{ kind: 'actions'; chosen: Chosen[] } | { kind: 'text'; text: string }> {
+    const byName = new Map(children.map((child) => [actionSpec(child).name, child]));
+    let feedback: string | null = null;
+    for (let attempt = 1; ; attempt += 1) {
+      const choice = await this.recordedChoice(frame, children, feedback);
+      if (choice.kind === 'text') return choice;
+      const checked = await Promise.all(
+        choice.calls.map(async (call) => {
+          const actionClass = byName.get(call.name);
+          if (!actionClass) return { call, problems: [`there is no action named ${call.name}`] };
+          const result = await checkActionArgs(actionClass, call.args);
+          return result.ok ? { call, actionClass, values: result.values } : { call, problems: result.problems };
+        }),
+      );
+      const refused = checked.filter((each) => 'problems' in each);
+      if (refused.length === 0) return { kind: 'actions', chosen: checked as Chosen[] };
+      const reasons = refused.map((each) => `${each.call.name} was refused: ${(each.problems ?? []).join('; ')}`);
+      feedback = `Your choice ${reasons.join('. Your choice ')}. Choose again.`;
+      if (attempt >= CHOICE_ATTEMPTS) {
+        throw new Error(`The model's arguments for ${refused.map((each) => `${each.call.name} were invalid: ${(each.problems ?? []).join('; ')}`).join('; ')}`);
+      }
+    }
+  }
+
+  private async recordedChoice(frame: Frame, children: ActionClass[], feedback: string | null): Promise<ActionChoice> {
+    const choice = await this.recorded<ActionChoice | LegacyChoice>(frame.scope, 'choice', async () => {
+      const messages: ModelMessage[] = [...(await this.conversation()), ...frame.messages, ...(feedback ? [{ role: 'user' as const, content: feedback }] : [])];
+      return this.services.chooser.choose({ context: contextOf(frame), messages, children: children.map(actionSpec) }, this.signal);
+    });
+    const current: ActionChoice =
+      choice.kind === 'action' ? { kind: 'actions', calls: [{ id: `${choice.name}-0`, name: choice.name, args: choice.args }], usage: noUsage() } : choice;
+    addUsage(frame.node.usage, current.usage ?? noUsage());
+    return current;
+  }
+
+  /** The session's earlier exchanges and its message: read once, and only when the model is really asked. */
+  private async conversation(): Promise<ModelMessage[]> {
+    this.earlier ??= this.services.earlierMessages(this.host.sessionId, this.rootScope.executionId);
+    return [...(await this.earlier), { role: 'user', content: this.host.message }];
+  }
+
+  /**
+   * A model call through the journal: a recorded result (or a recorded failure, rethrown) is returned without
+   * asking again. A failure is recorded too, so an `onError` that recovered from it takes the same path on replay.
+   */
+  private async recorded<T>(scope: JournalScope, kind: ScopableKind, live: () => Promise<T>): Promise<T> {
+    this.host.assertLive();
+    const ordinal = scope.take(kind);
+    if (scope.has(kind, ordinal)) {
+      const data = scope.get<T | RecordedFailure>(kind, ordinal);
+      if (isFailure(data)) throw new AgentError(data.error.code as AgentErrorCode, data.error.message);
+      return data;
+    }
+    let value: T;
+    try {
+      value = await live();
+    } catch (error) {
+      if (!this.signal.aborted && error instanceof CodedError) {
+        const failure: RecordedFailure = { kind: 'error', error: { code: String(error.code), message: error.message } };
+        await scope.write(kind, ordinal, failure);
+      }
+      throw error;
+    }
+    this.host.assertLive();
+    await scope.write(kind, ordinal, value);
+    return value;
+  }
+}
+
+/** The context a hook gets: the execution's, seen from its action (its place in the tree, its journal scope). */
+class ActionContext implements InteractiveContext {
+  constructor(
+    private readonly tree: ActionTree,
+    private readonly host: TreeHost,
+    private readonly frame: Frame,
+  ) {}
+
+  get sessionId(): string {
+    return this.host.sessionId;
+  }
+
+  get message(): string {
+    return this.host.message;
+  }
+
+  get user(): InteractiveContext['user'] {
+    return this.host.user;
+  }
+
+  get llm(): ActionLlm {
+    return this.tree.llm(this.frame);
+  }
+
+  waitForInput(payload: unknown, options?: { timeoutMs?: number }): Promise<ChatInput>;
+  waitForInput<Schema extends z.ZodType>(payload: unknown, options: InputOptions<Schema> & { schema: Schema }): Promise<TypedInput<z.output<Schema>>>;
+  waitForInput(payload: unknown, options?: InputOptions): Promise<ChatInput> {
+    if (this.frame.scope.isolated) {
+      throw new Error(`${this.frame.spec.name} runs concurrently with its siblings and cannot ask the client: a session has one question at a time`);
+    }
+    return this.host.waitForInput(payload, options as InputOptions & { schema: z.ZodType });
+  }
+
+  notify(payload: unknown): Promise<void> {
+    return this.tree.notify(this.frame, payload);
+  }
+
+  addMessage(role: 'user' | 'assistant', content: string): Promise<void> {
+    return this.tree.addMessage(this.frame, role, content);
+  }
+
+  start(actionClass: ActionClass, args: Record<string, unknown> = {}): Promise<[Action, ActionReturn]> {
+    return this.tree.start(actionClass, args, this.frame);
+  }
+
+  serialize(actions: Action[]): SerializedAction[];
+  serialize(): ActionTreeNode[];
+  serialize(actions?: Action[]): SerializedAction[] | ActionTreeNode[] {
+    return this.tree.serialize(actions);
+  }
+}
+
+function fieldValues(spec: ActionSpec, action: Action): Record<string, unknown> {
+  const values = action as unknown as Record<string, unknown>;
+  return Object.fromEntries(spec.fields.map((field) => [field.name, values[field.name]]));
+}
+
+/** The choosing action and its arguments, as context for the model. */
+function contextOf(frame: Frame): string {
+  const args = fieldValues(frame.spec, frame.action);
+  const described = Object.keys(args).length > 0 ? ` with the arguments ${JSON.stringify(args)}` : '';
+  return `You are choosing for the action ${frame.spec.name} (${frame.spec.description})${described}.`;
+}
+
+// A single child with nothing to fill in needs no model to choose it.
+function onlyChildWithoutFields(spec: ActionSpec): boolean {
+  return spec.children.length === 1 && actionSpec(spec.children[0]!).fields.length === 0;
+}
+
+function autoChoice(spec: ActionSpec): { kind: 'actions'; chosen: Chosen[] } {
+  const actionClass = spec.children[0]!;
+  const name = actionSpec(actionClass).name;
+  return { kind: 'actions', chosen: [{ call: { id: `${name}-0`, name, args: {} }, actionClass, values: {} }] };
+}
+
+function asMessages(input: string | ModelMessage[]): ModelMessage[] {
+  return typeof input === 'string' ? [{ role: 'user', content: input }] : input;
+}
+
+function isFailure(data: unknown): data is RecordedFailure {
+  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'error';
+}
