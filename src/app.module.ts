@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AgentModule } from './agent/agent.module';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { AuthModule } from './auth/auth.module';
 import { AgentRunModule } from './chat/agent-run.module';
 import { ChatModule } from './chat/chat.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ChatModule,
         AgentRunModule,
         InteractModule,
+        ApprovalsModule,
         InteractiveModule.forRoot(config),
         ...(config.demoContent ? [DemoModule] : []),
         ExtensionsModule,

@@ -185,7 +185,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     const cases: Array<[unknown, string, string | undefined]> = [
       ['not json', 'The frame is not valid JSON', undefined],
       [{ type: 'launch', message: 'x', message_id: 'a' }, 'Unknown message type "launch"', undefined],
-      [{ message: 'x', message_id: 'a' }, 'The frame needs a "type": "client", "cancel" or "get_history"', undefined],
+      [{ message: 'x', message_id: 'a' }, 'The frame needs a "type": "client", "cancel", "approve", "reject" or "get_history"', undefined],
       [{ type: 7, message: 'x', message_id: 'a' }, 'The frame\'s "type" must be a string', undefined],
       [{ type: 'chat_history' }, 'Unknown message type "chat_history"', undefined],
       [{ type: 'client', message_id: 'm1' }, 'message must be a non-empty string', 'm1'],

@@ -30,6 +30,7 @@ describe.each(['openai-compatible', 'openai'])('the engine against a real OpenAI
       'calculator',
       'contacts',
       'knowledge_search',
+      'send_message',
       'current_time',
       'request_handoff',
     ]);

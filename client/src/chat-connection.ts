@@ -90,6 +90,17 @@ export class ChatConnection extends SocketConnection<ChatServerFrame, ChatClient
     if (messageId !== null) this.socket.send({ type: 'cancel', message_id: messageId });
   }
 
+  /** Lets a tool call waiting for approval (an `approval_request` frame) run; `approval_result` follows. */
+  approve(approvalId: string, reason?: string): void {
+    this.socket.send(reason === undefined ? { type: 'approve', approval_id: approvalId } : { type: 'approve', approval_id: approvalId, reason });
+  }
+
+  /** Refuses a tool call waiting for approval; the model reads `reason` instead of the call's result. */
+  reject(approvalId: string, reason: string): void {
+    if (reason.trim() === '') throw new RangeError('reason must not be blank: the model reads it');
+    this.socket.send({ type: 'reject', approval_id: approvalId, reason });
+  }
+
   /** Asks for the chat's newest 100 history rows; they arrive as a `chat_history` frame. */
   requestHistory(): void {
     this.socket.send({ type: 'get_history' });

@@ -1,6 +1,9 @@
 import { ChatConnection, type ChatOptions } from './chat-connection';
 import { ClientErrorCode, GatewayError } from './gateway-error';
 import type {
+  ApprovalDecided,
+  ApprovalDecisionBody,
+  PendingApproval,
   AcceptedInput,
   AgentStep,
   ConversationMessage,
@@ -91,6 +94,16 @@ export class GatewayClient {
   /** `POST /sessions/{id}/input`: answers a waiting session's question without its socket, from any instance. */
   answerSession(sessionId: string, input: SessionInput, options?: RequestOptions): Promise<AcceptedInput> {
     return this.rest.answerSession(sessionId, input, options);
+  }
+
+  /** `GET /approvals?status=pending`: the caller's tool calls waiting for approval, over all their chats. */
+  pendingApprovals(options?: RequestOptions): Promise<PendingApproval[]> {
+    return this.rest.pendingApprovals(options);
+  }
+
+  /** `POST /approvals/{id}`: approves or rejects a waiting tool call without a socket, from any instance. */
+  decideApproval(approvalId: string, decision: ApprovalDecisionBody, options?: RequestOptions): Promise<ApprovalDecided> {
+    return this.rest.decideApproval(approvalId, decision, options);
   }
 
   /** A conversation's messages (`GET /conversations/{id}/messages`): its owner's, or any for operators. */

@@ -1,7 +1,7 @@
 import { endedBy, NORMAL_CLOSE } from './close-codes';
 import { FrameStream, TurnFrames } from './frame-stream';
 import { ClientErrorCode, GatewayError } from './gateway-error';
-import type { InteractClientFrame, InteractServerFrame } from './generated/frames';
+import type { InteractClientFrame, InteractObject, InteractServerFrame } from './generated/frames';
 import { randomId } from './ids';
 import { interactTurn, TurnQueue, type InteractTurn } from './interact-turn';
 import { ResumableSocket, type CloseInfo, type ConnectionEvents, type ConnectionState, type SocketSettings } from './resumable-socket';
@@ -23,7 +23,7 @@ export interface InteractOptions {
   /** keepOpen only: start by replaying the conversation's events after this seq. */
   after?: number;
   /** Fields sent with every prompt: `agentData`, `lightConvoData`, `sessionId`, … */
-  defaults?: Partial<InteractClientFrame>;
+  defaults?: Partial<InteractObject>;
 }
 
 type Socket = ResumableSocket<InteractServerFrame, InteractClientFrame>;
@@ -73,7 +73,7 @@ export class InteractConnection implements AsyncIterable<InteractServerFrame> {
   }
 
   /** Sends a prompt (`"start"` for the greeting) and returns its turn. A `mid` is added if the object has none. */
-  prompt(prompt: string | Partial<InteractClientFrame>): InteractTurn {
+  prompt(prompt: string | Partial<InteractObject>): InteractTurn {
     const object = this.object(typeof prompt === 'string' ? { prompt } : prompt);
     const mid = object.actionMetadata?.mid ?? randomId();
     object.actionMetadata = { ...object.actionMetadata, mid };
@@ -92,6 +92,17 @@ export class InteractConnection implements AsyncIterable<InteractServerFrame> {
     const running = [...this.perTurn].at(-1);
     if (running && running.state !== 'closed') running.send(object);
     else this.oneTurn(object, new TurnFrames());
+  }
+
+  /** Lets a tool call waiting for approval (an `approval_request` action) run; an `approval_result` action follows. */
+  approve(approvalId: string, reason?: string): void {
+    this.send({ convoId: this.options.convoId, approval: reason === undefined ? { id: approvalId, approved: true } : { id: approvalId, approved: true, reason } });
+  }
+
+  /** Refuses a tool call waiting for approval; the model reads `reason` instead of the call's result. */
+  reject(approvalId: string, reason: string): void {
+    if (reason.trim() === '') throw new RangeError('reason must not be blank: the model reads it');
+    this.send({ convoId: this.options.convoId, approval: { id: approvalId, approved: false, reason } });
   }
 
   /** Sends an interactObject as it is (only the connection's convoId is followed on a resume). */
@@ -134,7 +145,7 @@ export class InteractConnection implements AsyncIterable<InteractServerFrame> {
     });
   }
 
-  private object(fields: Partial<InteractClientFrame>): InteractClientFrame {
+  private object(fields: Partial<InteractObject>): InteractObject {
     const { convoId, agentId, bucket, defaults } = this.options;
     return { ...defaults, convoId, agentId, bucket, ...fields };
   }

@@ -1,6 +1,9 @@
 import { ClientErrorCode, GatewayError } from './gateway-error';
 import type {
   AcceptedInput,
+  ApprovalDecided,
+  ApprovalDecisionBody,
+  PendingApproval,
   AgentStep,
   ConversationMessage,
   ConversationSummary,
@@ -74,6 +77,16 @@ export class RestClient {
   /** Answers the question an interactive session waits on, from anywhere: no socket needed. */
   answerSession(sessionId: string, input: SessionInput, options: RequestOptions = {}): Promise<AcceptedInput> {
     return this.request<AcceptedInput>('POST', `/sessions/${encodeURIComponent(sessionId)}/input`, input, options).then((answer) => answer.body);
+  }
+
+  /** The caller's tool calls that wait for approval, over all their chats, oldest first. */
+  pendingApprovals(options: RequestOptions = {}): Promise<PendingApproval[]> {
+    return this.request<PendingApproval[]>('GET', '/approvals?status=pending', undefined, options).then((answer) => answer.body);
+  }
+
+  /** Approves or rejects a waiting tool call from anywhere; resolves once the run has stored the decision. */
+  decideApproval(approvalId: string, decision: ApprovalDecisionBody, options: RequestOptions = {}): Promise<ApprovalDecided> {
+    return this.request<ApprovalDecided>('POST', `/approvals/${encodeURIComponent(approvalId)}`, decision, options).then((answer) => answer.body);
   }
 
   /** Operators: conversations by status (`handoff` by default). */

@@ -6,6 +6,12 @@ export interface Source {
   title: string;
 }
 
+export interface ToolCallRecord {
+  callId: string;
+  tool: string;
+  args: unknown;
+}
+
 export interface RunFailure {
   code: string;
   message: string;
@@ -31,6 +37,13 @@ export type RunEventBody =
   | { type: 'input.requested'; step: number; requestId: string; payload: unknown }
   | { type: 'notify'; step: number; payload: unknown }
   | { type: 'handoff'; step: number; reason: string }
+  /**
+   * A call waits for the user's decision (after its `tool.call`, before its `tool.result`). `stepText` and `stepCalls`
+   * are the model's whole step, so a run can be continued from the log alone after a restart.
+   */
+  | { type: 'approval.requested'; step: number; approvalId: string; callId: string; tool: string; args: unknown; stepText: string; stepCalls: ToolCallRecord[] }
+  /** `by`: the token subject who decided, or `timeout` (APPROVAL_TIMEOUT_MS). */
+  | { type: 'approval.decided'; step: number; approvalId: string; callId: string; approved: boolean; reason: string; by: string }
   | { type: 'step.finished'; step: number; stepType: StepType; content: string }
   | { type: 'run.finished'; answer: string; usage?: RunUsage }
   | { type: 'run.failed'; error: RunFailure; usage?: RunUsage }

@@ -16,7 +16,7 @@ import { QuotaError } from '../quota/quota.error';
 import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { ChatSocket } from './chat-socket';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
-import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame } from './chat.protocol';
+import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame, type DecisionFrame } from './chat.protocol';
 
 /** WS /chat/{chat_id}: frames in, the chat's logged events out as frames; ownership was settled during the upgrade. */
 @WebSocketGateway({ path: '/chat/:chatId', upgradeCheck: ChatUpgradeCheck })
@@ -75,6 +75,16 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     return this.inOrder(client, (socket) => this.handle(socket, body));
   }
 
+  @SubscribeMessage('approve')
+  onApprove(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
+    return this.inOrder(client, (socket) => this.handle(socket, body));
+  }
+
+  @SubscribeMessage('reject')
+  onReject(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
+    return this.inOrder(client, (socket) => this.handle(socket, body));
+  }
+
   @SubscribeMessage('get_history')
   onGetHistory(@ConnectedSocket() client: WebSocket): Promise<void> {
     return this.inOrder(client, async (socket) => {
@@ -85,7 +95,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   @SubscribeMessage(WS_UNTYPED_FRAME)
   onUntyped(@ConnectedSocket() client: WebSocket): Promise<void> {
-    return this.refuse(client, 'The frame needs a "type": "client", "cancel" or "get_history"');
+    return this.refuse(client, 'The frame needs a "type": "client", "cancel", "approve", "reject" or "get_history"');
   }
 
   @SubscribeMessage(WS_INVALID_FRAME)
@@ -116,6 +126,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       socket.reply((seq) => errorFrame(socket.chatId, frame, seq, messageId));
       return;
     }
+    if (frame.type === 'approve' || frame.type === 'reject') return this.decide(socket, frame);
     try {
       if (frame.type === 'cancel') await this.conversations.cancel(socket.chatId, frame.message_id);
       else await this.conversations.submit(socket.chatId, { messageId: frame.message_id, content: frame.message, protocol: 'chat', userId: socket.userId });
@@ -129,6 +140,20 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
       if (frame.type === 'client' && (unavailable || error instanceof QuotaError)) {
         socket.reply((seq) => ({ type: 'message_end', message_id: frame.message_id, chat_id: socket.chatId, seq }));
       }
+    }
+  }
+
+  /** The decision goes to the run wherever it runs; what it did comes back as `approval_result` through the log. */
+  private async decide(socket: ChatSocket, frame: DecisionFrame): Promise<void> {
+    const approved = frame.type === 'approve';
+    const reason = frame.reason ?? (approved ? 'approved' : '');
+    try {
+      await this.conversations.decide(socket.chatId, frame.approval_id, { approved, reason, by: socket.userId });
+    } catch (error) {
+      if (!(error instanceof CodedError)) this.fail(socket.chatId, frame.type, error);
+      const message = error instanceof CodedError ? error.message : 'The decision could not be handled; please try again';
+      const code = error instanceof CodedError ? String(error.code) : 'internal';
+      socket.reply((seq) => errorFrame(socket.chatId, message, seq, undefined, code));
     }
   }
 

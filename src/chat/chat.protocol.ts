@@ -17,7 +17,9 @@ export interface CancelFrame {
   type: 'cancel';
   message_id: string;
 }
-export type ChatClientFrame = ClientMessageFrame | CancelFrame;
+/** Ours: the decision on a tool call waiting for approval (`approval_request`); a rejection says why, for the model. */
+export type DecisionFrame = { approval_id: string; reason?: string } & ({ type: 'approve' } | { type: 'reject' });
+export type ChatClientFrame = ClientMessageFrame | CancelFrame | DecisionFrame;
 
 export type ChatServerFrame = { seq: number } & (
   | { type: 'agent_step'; step_type: StepType; message: string; message_id: string; chat_id: string }
@@ -26,15 +28,20 @@ export type ChatServerFrame = { seq: number } & (
   | { type: 'agent_error'; error: string; chat_id: string; message_id?: string; code?: string }
   /** The history rows up to `seq`, the newest page of GET /history: the frames after it carry on from there. */
   | { type: 'chat_history'; chat_id: string; history: HistoryEntry[] }
+  /** Ours: a tool call of the message's run waits for `approve` or `reject`; the run goes on once one is stored. */
+  | { type: 'approval_request'; chat_id: string; message_id: string; approval_id: string; tool: string; args: unknown }
+  | { type: 'approval_result'; chat_id: string; message_id: string; approval_id: string; approved: boolean; reason: string }
 );
 
 export const MAX_MESSAGE_CHARS = 20000;
 export const MAX_MESSAGE_ID_CHARS = 128;
+export const MAX_REASON_CHARS = 2000;
 
 const HELD = 'This chat is with a human operator; your message was passed on to them';
 
 /** Validates a routed frame; returns the problem in words for an `agent_error`, or the typed frame. */
 export function parseClientFrame(body: Record<string, unknown>): ChatClientFrame | string {
+  if (body.type === 'approve' || body.type === 'reject') return parseDecision(body.type, body);
   const messageId = body.message_id;
   if (typeof messageId !== 'string' || messageId.trim() === '') return 'message_id must be a non-empty string';
   if (messageId.length > MAX_MESSAGE_ID_CHARS) return `message_id must be at most ${MAX_MESSAGE_ID_CHARS} characters`;
@@ -43,6 +50,20 @@ export function parseClientFrame(body: Record<string, unknown>): ChatClientFrame
   if (typeof message !== 'string' || message.trim() === '') return 'message must be a non-empty string';
   if (message.length > MAX_MESSAGE_CHARS) return `message must be at most ${MAX_MESSAGE_CHARS} characters`;
   return { type: 'client', message, message_id: messageId };
+}
+
+function parseDecision(type: 'approve' | 'reject', body: Record<string, unknown>): DecisionFrame | string {
+  const approvalId = body.approval_id;
+  if (typeof approvalId !== 'string' || approvalId.trim() === '' || approvalId.length > MAX_MESSAGE_ID_CHARS) {
+    return `approval_id must be a non-empty string of at most ${MAX_MESSAGE_ID_CHARS} characters`;
+  }
+  const reason = body.reason;
+  if (reason === undefined && type === 'approve') return { type, approval_id: approvalId };
+  // The model reads a rejection's reason in place of the call's result: it must say something.
+  if (typeof reason !== 'string' || (type === 'reject' && reason.trim() === '') || reason.length > MAX_REASON_CHARS) {
+    return `reason must be a ${type === 'reject' ? 'non-empty ' : ''}string of at most ${MAX_REASON_CHARS} characters`;
+  }
+  return { type, approval_id: approvalId, reason };
 }
 
 /** The frames one logged event becomes for a socket; `streaming` sockets also get token deltas. */
@@ -62,6 +83,14 @@ export function framesFor(event: LogEvent, streaming: boolean): ChatServerFrame[
     case 'turn.held':
       // The client learns why no steps come, and can unlock on message_end as always.
       return ending(event, HELD);
+    case 'approval.requested': {
+      const { approvalId, tool, args, messageId } = event.payload;
+      return [{ type: 'approval_request', approval_id: approvalId, tool, args, message_id: messageId, ...base }];
+    }
+    case 'approval.decided': {
+      const { approvalId, approved, reason, messageId } = event.payload;
+      return [{ type: 'approval_result', approval_id: approvalId, approved, reason, message_id: messageId, ...base }];
+    }
     case 'user.message':
     case 'run.started':
     case 'step.started':

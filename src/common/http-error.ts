@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { AgentError, AgentErrorCode } from '../agent/agent.error';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
+import { ApprovalError, ApprovalErrorCode } from '../conversation/approval.error';
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from '../database/database-unavailable';
 import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import { InteractiveError, InteractiveErrorCode, SessionError, SessionErrorCode } from '../interactive/interactive.error';
@@ -28,6 +29,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof AgentError) return coded(agentStatus(error.code), error);
   if (error instanceof InteractiveError) return coded(interactiveStatus(error.code), error);
   if (error instanceof SessionError) return coded(sessionStatus(error.code), error);
+  if (error instanceof ApprovalError) return coded(approvalStatus(error.code), error);
   if (error instanceof EventLogError) return coded(eventLogStatus(error.code), error);
   if (error instanceof ServerError) return serverError(error);
   if (error instanceof QuotaError) return quotaError(error);
@@ -75,6 +77,17 @@ function interactiveStatus(code: InteractiveErrorCode): number {
   }
 }
 
+function approvalStatus(code: ApprovalErrorCode): number {
+  switch (code) {
+    case ApprovalErrorCode.Unknown:
+      return HttpStatus.NOT_FOUND;
+    case ApprovalErrorCode.AlreadyDecided:
+      return HttpStatus.CONFLICT;
+    case ApprovalErrorCode.UnknownStatus:
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
 function sessionStatus(code: SessionErrorCode): number {
   switch (code) {
     case SessionErrorCode.NotFound:
@@ -101,7 +114,7 @@ function requestStatus(code: RequestErrorCode): number {
   }
 }
 
-function coded(status: number, error: ChatError | AgentError | InteractiveError | SessionError | EventLogError | RequestError): HttpError {
+function coded(status: number, error: ChatError | AgentError | InteractiveError | SessionError | ApprovalError | EventLogError | RequestError): HttpError {
   return { status, headers: {}, body: { statusCode: status, code: error.code, message: error.message } };
 }
 

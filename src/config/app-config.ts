@@ -62,6 +62,8 @@ export interface AppConfig {
   model: ModelConfig;
   /** Limits of one run: its duration, the text it may stream and its model calls. */
   run: { timeoutMs: number; maxOutputChars: number; maxSteps: number };
+  /** Tool approval: tools marked by name (beside `needsApproval` in code), and how long a decision may take (0: no limit). */
+  approvals: { tools: string[]; timeoutMs: number };
   /** A socket this far behind pauses the run it follows; one behind longer than `graceMs` is closed (1013). */
   backpressure: { highWaterBytes: number; graceMs: number };
   quotas: QuotaConfig;
@@ -122,6 +124,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     cors: env.CORS_ORIGINS && env.CORS_ORIGINS.length > 0 ? { origins: env.CORS_ORIGINS.includes('*') ? '*' : env.CORS_ORIGINS } : null,
     model: modelConfig(env),
     run: { timeoutMs: env.RUN_TIMEOUT_MS, maxOutputChars: env.RUN_MAX_OUTPUT_CHARS, maxSteps: env.RUN_MAX_STEPS },
+    approvals: { tools: env.TOOLS_REQUIRING_APPROVAL, timeoutMs: env.APPROVAL_TIMEOUT_MS },
     backpressure: { highWaterBytes: env.WS_SEND_HIGH_WATER_BYTES, graceMs: env.WS_SLOW_CLIENT_GRACE_MS },
     quotas: {
       socketsPerUser: env.WS_MAX_SOCKETS_PER_USER,

@@ -189,6 +189,16 @@ export class Environment {
   @IntRange(1, 1000)
   RUN_MAX_STEPS = 50;
 
+  /** Tools (by name, any agent's) whose every call waits for the user's approval, beside those marked in code. */
+  @Transform(toList)
+  @IsString({ each: true })
+  @Matches(/^[\w.-]{1,64}$/, { each: true, message: 'TOOLS_REQUIRING_APPROVAL must list tool names (letters, digits, _ . -)' })
+  TOOLS_REQUIRING_APPROVAL: string[] = [];
+
+  /** How long a tool call waits for its approval before it counts as rejected; 0: as long as the run lives. */
+  @IntRange(0, 2592000000)
+  APPROVAL_TIMEOUT_MS = 0;
+
   /** Bytes a socket may have waiting to be sent before the run streaming to it pauses (backpressure). */
   @IntRange(16384, 67108864)
   WS_SEND_HIGH_WATER_BYTES = 1048576;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { ApprovalDecision } from '../agent/engine/approvals';
 import type { RunEvent } from '../agent/run-events';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -19,6 +20,9 @@ import { QuotaError, QuotaErrorCode } from '../quota/quota.error';
 import { RunQuota } from '../quota/run-quota';
 import { ConversationLane } from './conversation-lane';
 import { TurnExecutor } from './turn-executor';
+import { ApprovalGates, SUSPENDED, type DeliveryOutcome } from './approval-gates';
+import { ApprovalError, ApprovalErrorCode } from './approval.error';
+import { RunRebuild, type ResumedRun } from './run-rebuild';
 import { ConversationTranscript } from './conversation-transcript';
 import { logEntry } from './turn-entries';
 
@@ -64,6 +68,8 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     private readonly recovery: RunRecovery,
     private readonly metrics: GatewayMetrics,
     private readonly quota: RunQuota,
+    private readonly gates: ApprovalGates,
+    private readonly rebuild: RunRebuild,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -153,6 +159,34 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     return this.turns.unrecorded(chatId, request, signal);
   }
 
+  /**
+   * A decision on a call waiting for approval, from any instance; resolves once the run has stored it. After a
+   * restart nobody may run the chat yet: a recovery sweep picks the run up (it waits again) and the decision is tried
+   * once more. Refused with ApprovalError when no such call waits in the chat, or it was decided already.
+   */
+  decide(chatId: string, approvalId: string, decision: ApprovalDecision): Promise<void> {
+    return this.whileReachable(async () => {
+      let outcome = await this.deliver(chatId, approvalId, decision);
+      // Nobody runs the chat: if the log says the call waits, its instance is gone and the sweep takes the run up here.
+      if (outcome === undefined && (await this.history.hasEventWith(chatId, ['approval.requested'], 'approvalId', approvalId))) {
+        await this.recovery.sweep();
+        outcome = await this.deliver(chatId, approvalId, decision);
+      }
+      if (outcome === 'decided') return;
+      if (outcome === 'already_decided' || (await this.history.hasEventWith(chatId, ['approval.decided'], 'approvalId', approvalId))) {
+        throw new ApprovalError(ApprovalErrorCode.AlreadyDecided, `Approval ${approvalId} was decided already`);
+      }
+      throw new ApprovalError(ApprovalErrorCode.Unknown, `No call waits for approval ${approvalId} in this chat`);
+    });
+  }
+
+  /** Undefined when no instance runs the chat. */
+  private async deliver(chatId: string, approvalId: string, decision: ApprovalDecision): Promise<DeliveryOutcome | undefined> {
+    const lane = this.lanes.get(chatId);
+    if (lane) return this.gates.deliver(chatId, approvalId, decision);
+    return (await this.control.request(chatId, { kind: 'approval', approvalId, decision }, CONTROL_TIMEOUT_MS)) as DeliveryOutcome | undefined;
+  }
+
   /** Stops whatever turn the chat is running now, from any instance (interact's `@cancel:`); false when none ran. */
   async cancelRunning(chatId: string, reason: string): Promise<boolean> {
     const lane = this.lanes.get(chatId);
@@ -208,6 +242,8 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     const lanes = [...this.lanes.values()];
+    // A person may take days to decide: such runs are not waited for, nor cancelled, but left to the next instance.
+    for (const lane of lanes) if (lane.active && this.gates.waiting(lane.active.runId)) lane.active.controller.abort(SUSPENDED);
     const finished = Promise.all(lanes.map((lane) => lane.done));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.config.http.shutdownTimeoutMs)));
@@ -243,21 +279,23 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     }
   }
 
-  /** Starts a lane on `writer`: `first`, then every queued turn, then the writer is given up. */
-  private run(writer: ChatWriter, first?: QueuedTurn): void {
+  /** Starts a lane on `writer`: `first` (or a run continued after a restart), then every queued turn, then the writer is given up. */
+  private run(writer: ChatWriter, first?: QueuedTurn | ResumedRun): void {
     const lane = new ConversationLane(writer);
     this.lanes.set(lane.chatId, lane);
     writer.handle('cancel', (request) => Promise.resolve(this.cancelActive(lane, String(request.messageId))));
     writer.handle('interrupt', (request) => Promise.resolve(interrupt(lane, typeof request.reason === 'string' ? request.reason : 'interrupted')));
+    writer.handle('approval', (request) => this.gates.deliver(lane.chatId, String(request.approvalId), request.decision as ApprovalDecision));
     lane.done = this.drain(lane, first).finally(() => {
       this.lanes.delete(lane.chatId);
       void this.pickUp(lane.chatId);
     });
   }
 
-  private async drain(lane: ConversationLane, first?: QueuedTurn): Promise<void> {
+  private async drain(lane: ConversationLane, first?: QueuedTurn | ResumedRun): Promise<void> {
     try {
-      let turn = first ?? (await this.queue.shift(lane.chatId));
+      if (first && 'resume' in first) await this.turns.resume(lane, first);
+      let turn = (first && !('resume' in first) ? first : null) ?? (await this.queue.shift(lane.chatId));
       while (turn && !lane.writer.signal.aborted) {
         await this.turns.execute(lane, turn);
         if (this.stopping) await this.cancelQueuedOnShutdown(lane);
@@ -301,8 +339,15 @@ export class ConversationService implements OnModuleInit, BeforeApplicationShutd
     }
   }
 
-  /** The instance running this turn is gone: the turn is recorded as failed, and what waits behind it runs. */
+  /**
+   * The instance running this turn is gone: a run waiting for an approval continues here (it waits again), any other
+   * is recorded as failed; then what waits behind it runs.
+   */
   private async recoverTurn(writer: ChatWriter, runId: string): Promise<void> {
+    const resumed = await this.rebuild.rebuild(writer.chatId, runId);
+    // Shutting down, a waiting run is left in flight for the next instance, as the runs this one suspends.
+    if (resumed && this.stopping) return writer.close();
+    if (resumed) return this.run(writer, resumed);
     const messageId = (await this.transcript.messageOf(writer.chatId, runId)) ?? '';
     const error = { code: ChatErrorCode.Interrupted, message: 'The server running this message stopped before it finished; please send it again' };
     await writer.append([logEntry(runId, { type: 'run.failed', payload: { error, messageId } })], null);

@@ -9,6 +9,7 @@ import { runEventEntry } from '../conversation/turn-entries';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
 import { MESSAGE_END_TYPES, type LogEvent } from '../history/chat-log';
 import { OrderedOutbox } from '../ws/ordered-outbox';
+import type { InteractApproval } from './interact-approval';
 import type { InteractObject } from './interact-object';
 import { errorEvent, isEndMetadata, TurnTranslation, type InteractEvent } from './interact.protocol';
 import type { InteractService } from './interact.service';
@@ -78,6 +79,15 @@ export class InteractConnection {
     });
   }
 
+  /** A decision on a call waiting for approval, in turn with the prompts; what it did comes back through the log. */
+  decide(approval: InteractApproval): void {
+    this.handling += 1;
+    this.prompts = this.prompts.then(() => this.handleDecision(approval)).finally(() => {
+      this.handling -= 1;
+      this.closeIfDone();
+    });
+  }
+
   /** A frame that is not an interactObject, or one over a quota; `close`: then the socket is closed with it. */
   refuse(code: string, message: string, convoId?: string, close?: { code: number; reason: string } | null): void {
     this.emit(convoId, [errorEvent(code, message, this.position, convoId)]);
@@ -116,6 +126,15 @@ export class InteractConnection {
       }
     } catch (error) {
       this.failed(error, object.convoId);
+    }
+  }
+
+  private async handleDecision({ convoId, id, approved, reason }: InteractApproval): Promise<void> {
+    try {
+      await this.services.interact.assertOwner(this.user, convoId);
+      await this.services.conversations.decide(convoId, id, { approved, reason, by: this.user.sub });
+    } catch (error) {
+      this.failed(error, convoId);
     }
   }
 

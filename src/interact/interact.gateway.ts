@@ -11,6 +11,7 @@ import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
 import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { InteractConnection } from './interact-connection';
+import { parseInteractApproval } from './interact-approval';
 import { parseInteractObject } from './interact-object';
 import { InteractUpgradeCheck } from './interact-upgrade.check';
 import { InteractErrorCode } from './interact.error';
@@ -66,6 +67,9 @@ export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect
   onInteract(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): void {
     const connection = this.connections.get(client);
     if (!connection) return;
+    const approval = parseInteractApproval(body);
+    if (typeof approval === 'string') return connection.refuse(InteractErrorCode.InvalidObject, approval);
+    if (approval) return connection.decide(approval);
     const object = parseInteractObject(body);
     if (typeof object === 'string') connection.refuse(InteractErrorCode.InvalidObject, object);
     else connection.receive(object);

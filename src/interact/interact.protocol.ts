@@ -22,7 +22,10 @@ export interface InteractMetadata {
 
 export type InteractAction =
   | { type: 'request_handoff' }
-  | { type: 'tool_call'; toolMetadata: { toolName: string; input: unknown; output: unknown } };
+  | { type: 'tool_call'; toolMetadata: { toolName: string; input: unknown; output: unknown } }
+  /** Ours: a tool call waits for the user's decision (an interactObject with `approval`); the turn goes on after it. */
+  | { type: 'approval_request'; approvalId: string; tool: string; args: unknown }
+  | { type: 'approval_result'; approvalId: string; approved: boolean; reason: string };
 
 /** Every event carries `seq`: its position in the conversation's log, which `?after=` resumes from. */
 export type InteractEvent = { convoId?: string; seq: number } & (
@@ -90,6 +93,16 @@ export class TurnTranslation {
         events.push({ type: 'metadata', metadata: { sources: titles }, ...base });
         break;
       }
+      case 'approval.requested': {
+        const { approvalId, tool, args } = event.payload;
+        events.push({ type: 'action', action: { type: 'approval_request', approvalId, tool, args }, ...base });
+        break;
+      }
+      case 'approval.decided': {
+        const { approvalId, approved, reason } = event.payload;
+        events.push({ type: 'action', action: { type: 'approval_result', approvalId, approved, reason }, ...base });
+        break;
+      }
       case 'handoff':
         this.handedOff = true;
         events.push({ type: 'action', action: { type: 'request_handoff' }, ...base });
@@ -145,6 +158,7 @@ function asRunEvent(event: LogEvent): RunEvent | null {
 
 const RUN_EVENT_TYPES = new Set<string>([
   'run.started', 'step.started', 'text.delta', 'tool.call', 'tool.result', 'sources', 'input.requested', 'notify', 'handoff', 'step.finished',
+  'approval.requested', 'approval.decided',
   'run.finished', 'run.failed', 'run.cancelled',
 ] satisfies Array<RunEvent['type']>);
 

@@ -50,6 +50,9 @@ export function openInteract({ gateway, transcript, setState }: SessionHost, con
         return;
       case 'action':
         if (frame.action.type === 'request_handoff') return transcript.banner('🙋 Handed off: a human operator will reply here.');
+        // The playground shows the wait; the decision is made over REST (POST /approvals/{id}) or a client's approve().
+        if (frame.action.type === 'approval_request') return transcript.note(`⏸ ${frame.action.tool} waits for approval ${frame.action.approvalId}.`);
+        if (frame.action.type === 'approval_result') return transcript.note(frame.action.approved ? '▶ Approved.' : `⛔ Rejected: ${frame.action.reason}`);
         return transcript.toolCall(frame.action.toolMetadata.toolName, frame.action.toolMetadata.input, frame.action.toolMetadata.output);
       case 'turn_end':
         sourcesShown = false;

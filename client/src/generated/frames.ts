@@ -116,11 +116,17 @@ export type InteractiveErrorCode =
     )
   | string;
 export type ChatServerFrame =
-  AgentStepFrame | AgentStepDeltaFrame | MessageEndFrame | AgentErrorFrame | ChatHistoryFrame;
-export type ChatClientFrame = ClientMessageFrame | CancelFrame | GetHistoryFrame;
+  | AgentStepFrame
+  | AgentStepDeltaFrame
+  | MessageEndFrame
+  | AgentErrorFrame
+  | ChatHistoryFrame
+  | ApprovalRequestFrame
+  | ApprovalResultFrame;
+export type ChatClientFrame = ClientMessageFrame | CancelFrame | GetHistoryFrame | ApproveFrame | RejectFrame;
 export type InteractServerFrame =
   SyncChatHistoryEvent | ChunkEvent | MetadataEvent | ActionEvent | DebugEvent | TurnEndEvent | InteractErrorEvent;
-export type InteractClientFrame = InteractObject;
+export type InteractClientFrame = InteractObject | InteractApproval;
 export type InteractiveServerFrame = ActionPayloadFrame | InteractiveErrorFrame;
 export type InteractiveClientFrame = InteractiveChatFrame;
 
@@ -170,6 +176,63 @@ export interface CancelFrame {
   message_id: string;
 }
 /**
+ * Extension. Other fields are ignored.
+ */
+export interface ApproveFrame {
+  type: 'approve';
+  /**
+   * From `approval_request` (or `GET /approvals`).
+   */
+  approval_id: string;
+  /**
+   * Kept with the decision; `approved` when absent.
+   */
+  reason?: string;
+}
+/**
+ * Extension. Other fields are ignored.
+ */
+export interface RejectFrame {
+  type: 'reject';
+  approval_id: string;
+  /**
+   * Why; the model reads it in place of the call's result.
+   */
+  reason: string;
+}
+export interface ApprovalRequestFrame {
+  type: 'approval_request';
+  chat_id: string;
+  /**
+   * The message whose run waits.
+   */
+  message_id: string;
+  approval_id: string;
+  /**
+   * The tool the model called.
+   */
+  tool: string;
+  /**
+   * The arguments the model gave it (valid for the tool's schema).
+   */
+  args: {
+    [k: string]: unknown | undefined;
+  };
+  seq: Seq;
+}
+export interface ApprovalResultFrame {
+  type: 'approval_result';
+  chat_id: string;
+  message_id: string;
+  approval_id: string;
+  approved: boolean;
+  /**
+   * As the user gave it; `no decision came within … ms` after APPROVAL_TIMEOUT_MS.
+   */
+  reason: string;
+  seq: Seq;
+}
+/**
  * Other fields are ignored.
  */
 export interface GetHistoryFrame {
@@ -213,7 +276,8 @@ export interface MessageEndFrame {
  * please send it again in a moment", then `message_end` (both outside the log, at the socket's position); the
  * socket stays open and catches up by itself once Redis is back. For a refused frame (no `message_end`):
  * `The frame is not valid JSON`, `The frame must be a JSON object`, `Unknown message type "…"`,
- * `The frame needs a "type": "client", "cancel" or "get_history"`, `The frame's "type" must be a string`,
+ * `The frame needs a "type": "client", "cancel", "approve", "reject" or "get_history"`, `approval_id must be …`,
+ * `reason must be …`, `No call waits for approval … in this chat`, `Approval … was decided already`, `The frame's "type" must be a string`,
  * `message must be a non-empty string`, `message_id must be a non-empty string`, the length limits,
  * `The frame nests deeper than 64 levels`,
  * `The chat is busy: a message is still being answered` (`CHAT_BUSY_POLICY=reject`),
@@ -236,8 +300,8 @@ export interface AgentErrorFrame {
   message_id?: string;
   /**
    * Ours, beside the seed's text, on refusals: `quota.rate_limited`, `quota.queue_full`, `quota.too_many_runs`,
-   * `log.unavailable`, `chat.busy`, `chat.unknown_message`, `internal`, and the run's code when a run failed
-   * to start. Clients of the original protocol ignore it.
+   * `log.unavailable`, `chat.busy`, `chat.unknown_message`, `approval.unknown`, `approval.already_decided`,
+   * `internal`, and the run's code when a run failed to start. Clients of the original protocol ignore it.
    *
    */
   code?: string;
@@ -355,6 +419,24 @@ export interface InteractObject {
     [k: string]: unknown | undefined;
   } | null;
   lightConvoData?: LightConvoData;
+  [k: string]: unknown | undefined;
+}
+/**
+ * Extension. Has no `type` (nor does an interactObject); other fields are ignored.
+ */
+export interface InteractApproval {
+  convoId: ConvoId;
+  approval: {
+    /**
+     * The `approvalId` of the `approval_request` action.
+     */
+    id: string;
+    approved: boolean;
+    /**
+     * Required to reject (the model reads it); optional to approve.
+     */
+    reason?: string;
+  };
   [k: string]: unknown | undefined;
 }
 export interface SyncChatHistoryEvent {
@@ -483,7 +565,7 @@ export interface TurnMetadata {
 }
 export interface ActionEvent {
   type: 'action';
-  action: RequestHandoffAction | ToolCallAction;
+  action: RequestHandoffAction | ToolCallAction | ApprovalRequestAction | ApprovalResultAction;
   convoId: ConvoId;
   seq: Seq;
 }
@@ -514,6 +596,29 @@ export interface ToolCallAction {
     };
   };
 }
+/**
+ * Extension. A tool call waits for the user's decision; the turn goes on (and does not end) meanwhile.
+ */
+export interface ApprovalRequestAction {
+  type: 'approval_request';
+  approvalId: string;
+  tool: string;
+  /**
+   * The arguments the model gave.
+   */
+  args: {
+    [k: string]: unknown | undefined;
+  };
+}
+/**
+ * Extension. The decision, as stored; approved, the call runs (a `tool_call` action follows).
+ */
+export interface ApprovalResultAction {
+  type: 'approval_result';
+  approvalId: string;
+  approved: boolean;
+  reason: string;
+}
 export interface DebugEvent {
   type: 'debug';
   debug: RunEvent;
@@ -539,6 +644,8 @@ export interface RunEvent {
     | 'notify'
     | 'handoff'
     | 'step.finished'
+    | 'approval.requested'
+    | 'approval.decided'
     | 'run.finished'
     | 'run.failed'
     | 'run.cancelled';

@@ -152,6 +152,58 @@ export interface ConversationMessage {
    */
   timestamp: string;
 }
+export interface PendingApproval {
+  /**
+   * What `POST /approvals/{approval_id}` and the sockets decide on
+   */
+  approval_id: string;
+  /**
+   * The chat (or interact conversation) whose run waits
+   */
+  chat_id: string;
+  /**
+   * The client message the run answers
+   */
+  message_id: string;
+  /**
+   * The tool the model called
+   */
+  tool: string;
+  /**
+   * The arguments the model gave it
+   */
+  args:
+    | ({
+        [k: string]: unknown | undefined;
+      } | null)
+    | unknown[]
+    | string
+    | number
+    | boolean;
+  /**
+   * When the run asked, ISO 8601 UTC
+   */
+  requested_at: string;
+}
+export interface ApprovalDecisionBody {
+  /**
+   * true runs the call; false refuses it, and the model reads `reason`
+   */
+  approved: boolean;
+  /**
+   * Why; the model reads it when the call is rejected
+   */
+  reason?: string;
+}
+export interface ApprovalDecided {
+  approval_id: string;
+  chat_id: string;
+  approved: boolean;
+  /**
+   * As sent; `approved` or `rejected` when none was given
+   */
+  reason: string;
+}
 export interface WaitingSession {
   /**
    * The `session_id`

@@ -7,10 +7,10 @@ export const assistantAgent: AgentDefinition = {
   systemPrompt: [
     'You are a helpful assistant for a company help centre.',
     'Use the tools: calculator for arithmetic, contacts for people, knowledge_search for questions about the company,',
-    'current_time for the date and time, and request_handoff when the user asks for a person.',
+    'send_message to message a contact (the user approves each one), current_time for the date and time, and request_handoff when the user asks for a person.',
     'Answer briefly and cite the knowledge-base titles you used.',
   ].join(' '),
-  tools: ['calculator', 'contacts', 'knowledge_search', 'current_time', 'request_handoff'],
+  tools: ['calculator', 'contacts', 'knowledge_search', 'send_message', 'current_time', 'request_handoff'],
   maxSteps: 6,
 };
 

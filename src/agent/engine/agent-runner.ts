@@ -16,7 +16,8 @@ import { AgentTracer } from '../../tracing/agent-tracer';
 import type { RunSpan } from '../../tracing/run-span';
 import { streamModelTurn, type ModelTurn } from './model-turn';
 import { actionStepLog } from './step-log';
-import { executeTool, toolMessages } from './tool-executor';
+import { rejectedOutcome, requiresApproval, RunClock, type ApprovalDecider, type ApprovalDecision, type ApprovalRequest, type RunResume, type StepProgress } from './approvals';
+import { executeTool, toolMessages, type ToolCallRequest, type ToolOutcome } from './tool-executor';
 
 export interface RunRequest {
   chatId: string;
@@ -31,6 +32,8 @@ export interface RunRequest {
   greeting?: boolean;
   /** Who asked (chat, interact, rest): a label for the metrics, nothing the run does depends on it. */
   protocol?: string;
+  /** Decides calls that need approval; without it such calls are refused (nobody could approve them). */
+  approvals?: ApprovalDecider;
 }
 
 interface RunState {
@@ -39,6 +42,8 @@ interface RunState {
   tools: AgentTool[];
   messages: ModelMessage[];
   signal: AbortSignal;
+  clock: RunClock;
+  approvals?: ApprovalDecider;
   step: number;
   deltaIndex: number;
   /** Characters the run may still stream (RUN_MAX_OUTPUT_CHARS, all steps together). */
@@ -63,7 +68,16 @@ export class AgentRunner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async *run(request: RunRequest): AsyncGenerator<RunEvent> {
+  run(request: RunRequest): AsyncGenerator<RunEvent> {
+    return this.execute(request, null);
+  }
+
+  /** Continues a run from its log after a restart: no `run.started`, the interrupted action step first. */
+  continueRun(request: RunRequest & { runId: string }, resume: RunResume): AsyncGenerator<RunEvent> {
+    return this.execute(request, resume);
+  }
+
+  private async *execute(request: RunRequest, resume: RunResume | null): AsyncGenerator<RunEvent> {
     const runId = request.runId ?? randomUUID();
     let seq = 0;
     // Every event passes here once: the one point the metrics read a run from.
@@ -72,38 +86,40 @@ export class AgentRunner {
       meter.observe(body);
       return { chatId: request.chatId, runId, seq: ++seq, at: isoNow(), ...body };
     };
-    const timeout = AbortSignal.timeout(this.config.run.timeoutMs);
+    const clock = new RunClock(this.config.run.timeoutMs);
     // Ours too, so a consumer that stops iterating early also stops the model request.
     const stopped = new AbortController();
-    const signal = AbortSignal.any([timeout, stopped.signal, ...(request.signal ? [request.signal] : [])]);
+    const signal = AbortSignal.any([clock.signal, stopped.signal, ...(request.signal ? [request.signal] : [])]);
     const started = Date.now();
     let state: RunState | undefined;
     const trace = this.tracer.startRun(request.chatId, runId);
     try {
       const agent = this.registry.get(request.agentId);
-      yield envelope({ type: 'run.started', agentId: agent.id, input: request.input });
+      if (!resume) yield envelope({ type: 'run.started', agentId: agent.id, input: request.input });
       const model = this.models.forAgent(agent);
       trace.agent(agent, model);
       state = {
         agent,
         model,
         tools: this.registry.toolsOf(agent),
-        messages: [...(request.history ?? []), { role: 'user', content: request.greeting ? GREETING_INSTRUCTION : request.input }],
+        messages: resume?.messages ?? [...(request.history ?? []), { role: 'user', content: request.greeting ? GREETING_INSTRUCTION : request.input }],
         signal,
-        step: 0,
-        deltaIndex: 0,
-        outputLeft: this.config.run.maxOutputChars,
+        clock,
+        approvals: request.approvals,
+        step: resume?.step ?? 0,
+        deltaIndex: resume?.deltaIndex ?? 0,
+        outputLeft: this.config.run.maxOutputChars - (resume?.outputUsed ?? 0),
         usage: { inputTokens: 0, outputTokens: 0, model: model.name },
         trace,
       };
-      for await (const body of this.steps(state, request.chatId, runId)) yield envelope(body);
+      for await (const body of this.steps(state, request.chatId, runId, resume)) yield envelope(body);
       this.logger.debug(`run ${runId} finished in ${Date.now() - started} ms`);
     } catch (error) {
       // What the model calls cost until here is spent all the same.
       const usage = state ? { usage: state.usage } : {};
       if (request.signal?.aborted) {
         yield envelope(trace.ended({ type: 'run.cancelled', reason: reasonOf(request.signal), ...usage }));
-      } else if (timeout.aborted) {
+      } else if (clock.signal.aborted) {
         const message = `The run took longer than ${this.config.run.timeoutMs} ms`;
         yield envelope(trace.ended({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message }, ...usage }));
       } else {
@@ -113,14 +129,16 @@ export class AgentRunner {
     } finally {
       // A reason of our own: the default one is a DOMException, whose stack capture costs more than the rest of this.
       stopped.abort(RUN_OVER);
+      clock.stop();
       trace.close();
       meter.close();
     }
   }
 
-  private async *steps(state: RunState, chatId: string, runId: string): AsyncGenerator<RunEventBody> {
+  private async *steps(state: RunState, chatId: string, runId: string, resume: RunResume | null): AsyncGenerator<RunEventBody> {
     const { agent } = state;
-    for (let actionSteps = 0; ; ) {
+    if (resume) yield* this.actionStep(state, resume.text, resume.calls, chatId, runId, resume.progress);
+    for (let actionSteps = resume?.actionSteps ?? 0; ; ) {
       if (agent.planningInterval && actionSteps % agent.planningInterval === 0) {
         const plan = yield* this.modelStep(state, [], `${agent.systemPrompt}\n\n${PLANNING_INSTRUCTION}`, true);
         yield { type: 'step.finished', step: state.step, stepType: 'PlanningStep', content: plan.text };
@@ -135,7 +153,7 @@ export class AgentRunner {
         return;
       }
       actionSteps += 1;
-      yield* this.actionStep(state, turn, chatId, runId);
+      yield* this.actionStep(state, turn.text, turn.calls, chatId, runId);
     }
   }
 
@@ -199,13 +217,23 @@ export class AgentRunner {
     if (allowed < delta.length) throw tooMuchText(this.config.run.maxOutputChars);
   }
 
-  private async *actionStep(state: RunState, turn: ModelTurn, chatId: string, runId: string): AsyncGenerator<RunEventBody> {
+  private async *actionStep(state: RunState, text: string, calls: ToolCallRequest[], chatId: string, runId: string, progress?: StepProgress): AsyncGenerator<RunEventBody> {
     const step = state.step;
     const byName = new Map(state.tools.map((tool) => [tool.name, tool]));
-    const outcomes = [];
-    for (const call of turn.calls) {
-      yield { type: 'tool.call', step, callId: call.callId, tool: call.tool, args: call.args };
-      const outcome = await state.trace.toolCall(call, step, () => executeTool(byName, call, { chatId, runId, signal: state.signal }));
+    const outcomes: ToolOutcome[] = [];
+    for (const call of calls) {
+      // Ran before a restart: its events are in the log already.
+      const earlier = progress?.outcomes.get(call.callId);
+      if (earlier) {
+        outcomes.push(earlier);
+        continue;
+      }
+      const resumed = progress?.requested.has(call.callId) || progress?.decided.has(call.callId);
+      if (!resumed) yield { type: 'tool.call', step, callId: call.callId, tool: call.tool, args: call.args };
+      const decision = yield* this.approval(state, { ...call, step, approvalId: '' }, text, calls, progress);
+      const outcome = decision && !decision.approved
+        ? rejectedOutcome(call, decision.reason)
+        : await state.trace.toolCall(call, step, () => executeTool(byName, call, { chatId, runId, signal: state.signal }));
       outcomes.push(outcome);
       yield { type: 'tool.result', step, callId: call.callId, tool: call.tool, ok: outcome.ok, output: outcome.output };
       const tool = byName.get(call.tool);
@@ -215,8 +243,39 @@ export class AgentRunner {
       // A successful call passed the tool's schema, and handoff tools take a `reason`.
       if (tool.handsOff) yield { type: 'handoff', step, reason: (call.args as { reason: string }).reason };
     }
-    yield { type: 'step.finished', step, stepType: 'ActionStep', content: actionStepLog(turn.text, outcomes) };
-    state.messages.push(...toolMessages(turn.text, outcomes));
+    yield { type: 'step.finished', step, stepType: 'ActionStep', content: actionStepLog(text, outcomes) };
+    state.messages.push(...toolMessages(text, outcomes));
+  }
+
+  /** The user's decision on a call that needs one (asked for now, or before a restart); null when it needs none. */
+  private async *approval(state: RunState, request: ApprovalRequest, text: string, calls: ToolCallRequest[], progress?: StepProgress): AsyncGenerator<RunEventBody, ApprovalDecision | null> {
+    const known = progress?.decided.get(request.callId);
+    if (known) return known;
+    let approvalId = progress?.requested.get(request.callId);
+    if (!approvalId) {
+      const tool = state.tools.find((candidate) => candidate.name === request.tool);
+      if (!requiresApproval(tool, request.args, this.config.approvals.tools)) return null;
+      approvalId = randomUUID();
+      const { step, callId, tool: name, args } = request;
+      yield { type: 'approval.requested', step, approvalId, callId, tool: name, args, stepText: text, stepCalls: calls.map(({ callId: id, tool: t, args: a }) => ({ callId: id, tool: t, args: a })) };
+    }
+    const decision = await this.decide(state, { ...request, approvalId });
+    yield { type: 'approval.decided', step: request.step, approvalId, callId: request.callId, ...decision };
+    return decision;
+  }
+
+  /** Waits off the run's clock; APPROVAL_TIMEOUT_MS, when set, turns silence into a rejection the model reads. */
+  private async decide(state: RunState, request: ApprovalRequest): Promise<ApprovalDecision> {
+    if (!state.approvals) return { approved: false, reason: 'nobody can approve calls in this kind of run', by: 'server' };
+    const limitMs = this.config.approvals.timeoutMs;
+    const expiry = limitMs > 0 ? AbortSignal.timeout(limitMs) : null;
+    const signal = expiry ? AbortSignal.any([state.signal, expiry]) : state.signal;
+    try {
+      return await state.clock.offTheClock(state.approvals(request, signal));
+    } catch (error) {
+      if (expiry?.aborted && !state.signal.aborted) return { approved: false, reason: `no decision came within ${limitMs} ms`, by: 'timeout' };
+      throw error;
+    }
   }
 
   private unexpected(error: unknown, runId: string): AgentError {

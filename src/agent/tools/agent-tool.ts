@@ -21,4 +21,9 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   sourcesOf?(output: unknown): Source[];
   /** Calling it hands the conversation to a human. */
   readonly handsOff?: boolean;
+  /**
+   * Each call (or each call whose arguments the function picks) waits for the user's approval; a rejection is what
+   * the model reads instead of a result. TOOLS_REQUIRING_APPROVAL marks tools by name without code.
+   */
+  readonly needsApproval?: boolean | ((args: z.infer<Schema>) => boolean);
 }

@@ -13,10 +13,14 @@ interface KnowledgeRow {
   passage: string;
 }
 
+// What the engine tells the model of a rejected call (rejectedOutcome).
+const REJECTED = 'The user rejected this call: ';
+
 /** Words for what the tools returned this turn; the last observation is the one the answer is about. */
 export function answerFrom(observations: Observation[]): string {
   const last = observations.at(-1);
   if (!last) return 'I could not find anything to answer with.';
+  if (!last.ok && typeof last.value === 'string' && last.value.startsWith(REJECTED)) return `I did not do it: ${last.value.slice(REJECTED.length)}`;
   if (!last.ok) return `Sorry, the ${last.toolName} tool failed: ${errorText(last.value)}`;
   switch (last.toolName) {
     case 'calculator': {
@@ -30,6 +34,10 @@ export function answerFrom(observations: Observation[]): string {
     case 'current_time': {
       const { local, timeZone } = last.value as { local: string; timeZone: string };
       return `It is ${local} (${timeZone}).`;
+    }
+    case 'send_message': {
+      const { to, email, text } = last.value as { to: string; email: string; text: string };
+      return `Sent to ${to} (${email}): "${text}"`;
     }
     case 'request_handoff':
       return 'I have asked a human colleague to take over. Someone will reply here shortly.';

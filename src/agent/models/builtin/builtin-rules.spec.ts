@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FINAL_ANSWER_INSTRUCTION, GREETING_INSTRUCTION, PLANNING_INSTRUCTION } from '../instructions';
 import { decide, intentOf } from './builtin-rules';
 
-const ALL = new Set(['calculator', 'contacts', 'knowledge_search', 'current_time', 'request_handoff']);
+const ALL = new Set(['calculator', 'contacts', 'knowledge_search', 'send_message', 'current_time', 'request_handoff']);
 const view = (request: string, extra: Partial<Parameters<typeof decide>[0]> = {}) => ({ system: '', request, observations: [], ...extra });
 
 describe('the built-in rules', () => {
@@ -14,6 +14,8 @@ describe('the built-in rules', () => {
     ['what time is it?', { kind: 'tool', name: 'current_time', input: {} }],
     ['Can I talk to a person?', { kind: 'tool', name: 'request_handoff', input: { reason: 'The user asked: "Can I talk to a person?"' } }],
     ['how long does shipping take', { kind: 'tool', name: 'knowledge_search', input: { query: 'how long does shipping take' } }],
+    ['Send a message to Alice Moreau: see you at 3', { kind: 'tool', name: 'send_message', input: { to: 'Alice Moreau', text: 'see you at 3' } }],
+    ['send a note to bob saying 2+2 is 4', { kind: 'tool', name: 'send_message', input: { to: 'bob', text: '2+2 is 4' } }],
   ])('%s → %j', (request, decision) => {
     expect(decide(view(request), ALL)).toEqual(decision);
   });

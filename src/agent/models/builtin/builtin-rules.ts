@@ -7,6 +7,7 @@ export type Decision = { kind: 'text'; text: string } | { kind: 'tool'; name: st
 
 type Intent =
   | { kind: 'handoff' }
+  | { kind: 'send'; to: string; text: string }
   | { kind: 'arithmetic'; expression: string }
   | { kind: 'contacts'; query?: string }
   | { kind: 'time' }
@@ -16,6 +17,8 @@ type Intent =
 
 const HANDOFF = /\b(human|person|operator|real (?:person|agent)|representative|someone real|agent please)\b/i;
 const CONTACTS = /\bcontacts?\b/i;
+// "send a message to Ada Lovelace: see you at 3" / "… saying see you at 3"
+const SEND = /\bsend (?:a )?(?:message|note) to ([^:]+?)(?::|,| saying)\s*(.+)$/is;
 const TIME = /\b(what time|current time|time is it|today'?s date|what day)\b/i;
 const GREETING = /^\s*(hi|hello|hey|good (?:morning|afternoon|evening))\b[\s!.,]*$/i;
 // "Hello, how can you help me?" (the interact seed's own example) asks what the agent can do.
@@ -26,6 +29,8 @@ const CONTACT_FILLER = new Set(['get', 'all', 'list', 'show', 'me', 'find', 'sea
 
 export function intentOf(request: string): Intent {
   if (HANDOFF.test(request) && /\b(talk|speak|chat|connect|transfer|want|need|get)\b/i.test(request)) return { kind: 'handoff' };
+  const send = SEND.exec(request);
+  if (send) return { kind: 'send', to: send[1]!.trim(), text: send[2]!.trim() };
   const expression = findExpression(request);
   if (expression) return { kind: 'arithmetic', expression };
   if (CONTACTS.test(request)) {
@@ -52,6 +57,9 @@ export function decide(view: PromptView, tools: ReadonlySet<string>, schemas: Re
     case 'handoff':
       if (tools.has('request_handoff')) return tool('request_handoff', { reason: `The user asked: "${view.request}"` });
       return text('I cannot reach a human colleague from here, but I am happy to help myself.');
+    case 'send':
+      if (tools.has('send_message')) return tool('send_message', { to: intent.to, text: intent.text });
+      return text('I cannot send messages from here.');
     case 'arithmetic': {
       if (tools.has('calculator')) return tool('calculator', { expression: intent.expression });
       const result = evaluate(intent.expression);
@@ -88,6 +96,7 @@ function numericAction(schemas: ReadonlyMap<string, unknown>): { name: string; f
 
 function planFor(intent: Intent): string {
   const steps: Record<Intent['kind'], string> = {
+    send: '1. Send the message with send_message, once the user approves it.\n2. Say whether it went.',
     handoff: '1. Hand the conversation to a human operator with request_handoff.\n2. Tell the user someone will reply.',
     arithmetic: '1. Evaluate the expression with the calculator.\n2. Give the result.',
     contacts: '1. Look the people up with the contacts tool.\n2. List what I found.',
