@@ -52,6 +52,16 @@ export async function startGateway(config: BenchConfig, options: GatewayOptions)
     WS_HEARTBEAT_INTERVAL_MS: '600000',
     RUN_TIMEOUT_MS: '600000',
     METRICS_ENABLED: 'true',
+    // The load generator is one user at rates no person reaches: the quotas would refuse most of it. They still
+    // run (a bucket, a counter per request or frame), so their cost stays in the figures.
+    WS_MAX_SOCKETS_PER_USER: '100000',
+    WS_SOCKET_MESSAGES_PER_SECOND: '100000',
+    WS_SOCKET_MESSAGE_BURST: '100000',
+    WS_USER_MESSAGES_PER_SECOND: '1000000',
+    WS_USER_MESSAGE_BURST: '1000000',
+    CHAT_MAX_QUEUED_TURNS: '10000',
+    RUNS_IN_FLIGHT_PER_USER: '100000',
+    REST_RATE_LIMIT: '10000000',
     ...model,
   }, config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []);
   const stop = async (): Promise<void> => {
