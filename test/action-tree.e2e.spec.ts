@@ -67,7 +67,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(model.requests[0]!.body.tools!.map((tool) => tool.function.name)).toEqual(['BookTable', 'CancelBooking']);
     expect(model.requests[0]!.body.tools![0]!.function.parameters).toMatchObject({ properties: { area: { enum: ['inside', 'terrace'] }, requests: { type: 'array' } } });
     const history = (await (await fetch(`${t.httpUrl}/history/b-1`, auth)).json()) as Array<{ content: string }>;
-    expect(history.map((entry) => entry.content)).toEqual(['table for 4 on the terrace', message]);
+    expect(history.map((entry) => entry.content)).toEqual(['table for 4 on the terrace', 'Chose BookTable', message]);
   });
 
   it('tells the model why its arguments were refused and takes its second choice; a child without fields runs', async () => {

@@ -113,7 +113,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     await socket.closed;
     const res = await post('rest-alone', { message: '15', metadata: { via: 'email' } });
     expect([res.status, await res.json()]).toEqual([202, { session_id: 'rest-alone', message: '15', metadata: { via: 'email' } }]);
-    expect(await eventually(() => history('rest-alone'), (items) => items.length === 2)).toEqual(['4x4', "You're Wrong! Answer is 16"]);
+    expect(await eventually(() => history('rest-alone'), (items) => items.length === 3)).toEqual(['4x4', 'Chose MathProblem', "You're Wrong! Answer is 16"]);
   });
 
   it('a refused typed answer over REST is accepted (202) and the session waits again on the question with the reason', async () => {
@@ -162,7 +162,7 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     t = await startTestApp({ databaseUrl: db.url, imports: [TypedQuestionsModule] });
     expect((await waiting()).find((session) => session.session_id === 'restart-rest')).toMatchObject({ question: QUESTION });
     expect((await post('restart-rest', { message: '16' })).status).toBe(202);
-    expect(await eventually(() => history('restart-rest'), (items) => items.length === 2)).toEqual(['4x4', "You're Correct!"]);
+    expect(await eventually(() => history('restart-rest'), (items) => items.length === 3)).toEqual(['4x4', 'Chose MathProblem', "You're Correct!"]);
   });
 
   it('after a deploy that changed the question: the recorded question is not answered with, the new one is asked afresh', async () => {
@@ -215,7 +215,7 @@ describe('a question answered over REST after the server process restarted (buil
     expect((await waiting()).find((session) => session.session_id === sessionId)).toMatchObject({ route: 'testing/interactive', question: QUESTION });
     const res = await post(sessionId, { message: '16' });
     expect([res.status, await res.json()]).toEqual([202, { session_id: sessionId, message: '16', metadata: null }]);
-    expect(await eventually(() => history(sessionId), (items) => items.length === 2)).toEqual(['4x4', "You're Correct!"]);
+    expect(await eventually(() => history(sessionId), (items) => items.length === 3)).toEqual(['4x4', 'Chose MathProblem', "You're Correct!"]);
     expect((await waiting()).map((session) => session.session_id)).not.toContain(sessionId);
     await servers.at(-1)!.stop();
   });

@@ -36,10 +36,12 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(await socket.next()).toEqual({ message: verdict });
     expect(await socket.next()).toEqual(CONTEXT);
     expect(await socket.closed).toEqual({ code: 1000, reason: 'done' });
-    const history = (await (await fetch(`${t.httpUrl}/history/s-${answer}`, auth())).json()) as Array<{ role: string; content: string }>;
-    expect(history.map((entry) => [entry.role, entry.content])).toEqual([
-      ['user', '4x4'],
-      ['agent', verdict],
+    // The execution is a run like any: the model's choice is an action step of it, the verdict its answer.
+    const history = (await (await fetch(`${t.httpUrl}/history/s-${answer}`, auth())).json()) as Array<{ role: string; content: string; step_type?: string }>;
+    expect(history.map((entry) => [entry.role, entry.content, entry.step_type])).toEqual([
+      ['user', '4x4', null],
+      ['agent', 'Chose MathProblem', 'ActionStep'],
+      ['agent', verdict, 'FinalAnswerStep'],
     ]);
   });
 
@@ -141,7 +143,8 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(await after.next()).toEqual({ message: "You're Correct!" });
     expect(await after.next()).toEqual(CONTEXT);
     const history = (await (await fetch(`${t.httpUrl}/history/s-restart`, auth())).json()) as Array<{ content: string }>;
-    expect(history.map((entry) => entry.content)).toEqual(['4x4', "You're Correct!"]);
+    // The choice made before the restart was replayed, not made (nor logged) again.
+    expect(history.map((entry) => entry.content)).toEqual(['4x4', 'Chose MathProblem', "You're Correct!"]);
   });
 
   it('lets an action handle a waitForInput timeout itself', async () => {

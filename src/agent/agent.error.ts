@@ -12,6 +12,8 @@ export enum AgentErrorCode {
   RunTimeout = 'run.timeout',
   /** The run streamed more text than RUN_MAX_OUTPUT_CHARS, or needed more model calls than RUN_MAX_STEPS. */
   OutputTooLarge = 'run.output_too_large',
+  /** An interactive action's `waitForInput` timed out and the action let it end the run. */
+  InputTimeout = 'action.input_timeout',
   Internal = 'run.internal',
 }
 

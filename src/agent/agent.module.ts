@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ActionChooser } from './actions/action-chooser';
 import { AgentRegistry, BUILT_IN_AGENTS } from './agent.registry';
 import { builtInAgents } from './agents/assistant.agent';
 import { AgentRunner } from './engine/agent-runner';
@@ -34,9 +33,8 @@ export class AgentModule {
         AgentRegistry,
         ModelProvider,
         AgentRunner,
-        ActionChooser,
       ],
-      exports: [AgentRunner, AgentRegistry, ActionChooser],
+      exports: [AgentRunner, AgentRegistry],
     };
   }
 }

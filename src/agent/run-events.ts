@@ -1,3 +1,5 @@
+import type { JournalRef } from './journal-ref';
+
 /** The step kinds of the smolagents vocabulary that every protocol speaks. */
 export type StepType = 'PlanningStep' | 'ActionStep' | 'FinalAnswerStep';
 
@@ -26,16 +28,21 @@ export interface RunUsage {
 
 /** What happened, without the envelope. One union so adapters can switch over it exhaustively. */
 export type RunEventBody =
-  | { type: 'run.started'; agentId: string; input: string }
+  /** `route`: an interactive execution (the handler mounted there runs), instead of the agent's own loop. */
+  | { type: 'run.started'; agentId: string; input: string; route?: string }
   /** `planning` steps produce a plan, not an answer; protocols that show only answers skip their text. */
   | { type: 'step.started'; step: number; planning: boolean }
   /** `index` runs across the whole run (0, 1, 2, …), so a turn's chunks can be numbered from it. */
   | { type: 'text.delta'; step: number; index: number; delta: string }
-  | { type: 'tool.call'; step: number; callId: string; tool: string; args: unknown }
-  | { type: 'tool.result'; step: number; callId: string; tool: string; ok: boolean; output: unknown }
+  /** In an interactive execution the tools are its actions; `journal` is set there (see journal-ref.ts). */
+  | { type: 'tool.call'; step: number; callId: string; tool: string; args: unknown; journal?: JournalRef }
+  | { type: 'tool.result'; step: number; callId: string; tool: string; ok: boolean; output: unknown; journal?: JournalRef }
   | { type: 'sources'; step: number; sources: Source[] }
-  | { type: 'input.requested'; step: number; requestId: string; payload: unknown }
-  | { type: 'notify'; step: number; payload: unknown }
+  /** An interactive action asks the client (`waitForInput`) and the run waits, off its clock, for the answer. */
+  | { type: 'input.requested'; step: number; requestId: string; payload: unknown; journal?: JournalRef }
+  /** The client's answer (or `{type: 'timeout'}`), recorded before the action sees it. */
+  | { type: 'input.received'; step: number; requestId: string; input: unknown; journal?: JournalRef }
+  | { type: 'notify'; step: number; payload: unknown; journal?: JournalRef }
   | { type: 'handoff'; step: number; reason: string }
   /**
    * A call waits for the user's decision (after its `tool.call`, before its `tool.result`). `stepText` and `stepCalls`
@@ -44,7 +51,7 @@ export type RunEventBody =
   | { type: 'approval.requested'; step: number; approvalId: string; callId: string; tool: string; args: unknown; stepText: string; stepCalls: ToolCallRecord[] }
   /** `by`: the token subject who decided, or `timeout` (APPROVAL_TIMEOUT_MS). */
   | { type: 'approval.decided'; step: number; approvalId: string; callId: string; approved: boolean; reason: string; by: string }
-  | { type: 'step.finished'; step: number; stepType: StepType; content: string }
+  | { type: 'step.finished'; step: number; stepType: StepType; content: string; journal?: JournalRef }
   | { type: 'run.finished'; answer: string; usage?: RunUsage }
   | { type: 'run.failed'; error: RunFailure; usage?: RunUsage }
   | { type: 'run.cancelled'; reason: string; usage?: RunUsage };

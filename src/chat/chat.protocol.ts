@@ -98,6 +98,7 @@ export function framesFor(event: LogEvent, streaming: boolean): ChatServerFrame[
     case 'tool.result':
     case 'sources':
     case 'input.requested':
+    case 'input.received':
     case 'notify':
     case 'handoff':
     case 'operator.message':

@@ -153,6 +153,7 @@ function agentStatus(code: AgentErrorCode): number {
       return HttpStatus.BAD_GATEWAY;
     case AgentErrorCode.ProviderTimeout:
     case AgentErrorCode.RunTimeout:
+    case AgentErrorCode.InputTimeout:
       return HttpStatus.GATEWAY_TIMEOUT;
     case AgentErrorCode.Internal:
       return HttpStatus.INTERNAL_SERVER_ERROR;

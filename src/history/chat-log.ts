@@ -1,4 +1,7 @@
+import type { JournalKind, JournalRef } from '../agent/journal-ref';
 import type { RunEventBody } from '../agent/run-events';
+
+export { baseKind, type JournalKind, type ScopableKind } from '../agent/journal-ref';
 
 type RunEventType = RunEventBody['type'];
 
@@ -13,7 +16,8 @@ export type RunEventEntry = {
  */
 export type ChatLogEntry =
   /** `meta`: what the client said about its message beyond the text (interact's replyTo, sessionId…), as sent. */
-  | { type: 'user.message'; payload: { messageId: string; content: string; meta?: Record<string, unknown> } }
+  /** `journal`: added by an interactive action (`addMessage`), where its execution's replay finds it. */
+  | { type: 'user.message'; payload: { messageId: string; content: string; meta?: Record<string, unknown>; journal?: JournalRef } }
   | RunEventEntry
   /** The conversation is with a human operator: the message was stored for them and no run follows. */
   | { type: 'turn.held'; payload: { messageId: string } }
@@ -21,20 +25,13 @@ export type ChatLogEntry =
   | { type: 'operator.message'; payload: { operatorId: string; content: string } }
   /** The conversation changed hands (agent → operator on handoff, operator → agent on release). */
   | { type: 'status.changed'; payload: { status: 'active' | 'handoff'; by: string } }
-  /** An interactive agent began handling a session's message on a route. */
+  /**
+   * Legacy: how interactive executions were logged before they ran as runs (read, never written any more, so
+   * that an execution waiting on a question across the deploy that changed it resumes).
+   */
   | { type: 'session.started'; payload: { executionId: string; route: string; message: string } }
-  /** One journaled step of an interactive execution (a model choice, a question, an answer, a notification…). */
   | { type: 'journal'; payload: JournalRecord }
   | { type: 'session.finished'; payload: { executionId: string; outcome: 'finished' | 'failed'; error?: { code: string; message: string } } };
-
-/** Inside a concurrent child its own steps carry its scope: `llm@0.1` (see docs/actions.md, concurrency). */
-export type ScopableKind = 'choice' | 'notify' | 'message' | 'llm';
-export type JournalKind = ScopableKind | 'request' | 'answer' | `${ScopableKind}@${string}`;
-
-/** `notify@0.1` → `notify`: what a step is, whichever scope recorded it. */
-export function baseKind(kind: JournalKind): string {
-  return kind.split('@')[0]!;
-}
 
 export interface JournalRecord {
   executionId: string;

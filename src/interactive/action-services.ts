@@ -3,18 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { ModelMessage } from 'ai';
 import type { Action, ActionClass } from '../agent/actions/action';
-import { ActionChooser } from '../agent/actions/action-chooser';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConversationTranscript } from '../conversation/conversation-transcript';
 
 // Where Nest keeps the tokens of `@Inject(TOKEN)` constructor parameters.
 const INJECTED_TOKENS = 'self:paramtypes';
 
-/** What an execution's action tree needs from the application: the model, the injector, the session's past. */
+/** What an execution's action tree needs from the application: the injector and the session's past. */
 @Injectable()
 export class ActionServices {
   constructor(
-    readonly chooser: ActionChooser,
     private readonly moduleRef: ModuleRef,
     private readonly transcript: ConversationTranscript,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -7,16 +7,16 @@ import type { ActionLlm } from '../agent/actions/action-llm';
 import { addUsage, noUsage, type ActionTreeNode, type ActionUsage } from '../agent/actions/action-usage';
 import { actionSpec, type ActionSpec } from '../agent/actions/action.decorators';
 import type { ChatInput, InputOptions, InteractiveContext, SerializedAction, TypedInput } from '../agent/actions/interactive-context';
-import { AgentError, type AgentErrorCode } from '../agent/agent.error';
-import { CodedError } from '../common/coded-error';
-import type { ScopableKind } from '../history/chat-log';
+import { RunSuspended, type ActionRun } from '../agent/engine/action-run';
 import type { ActionServices } from './action-services';
+import type { CallRecord, ResultRecord } from './journal-events';
 import type { JournalScope } from './journal-scope';
-import { ExecutionSuspended } from './session-channel';
+import { JournaledModel } from './journaled-model';
 
 /** What the tree needs of the execution's context: its journaled effects, in a scope. */
 export interface TreeHost extends InteractiveContext {
-  notifyIn(scope: JournalScope, payload: unknown): Promise<void>;
+  /** A step recorded once: `notify` payloads, and the calls and results of actions. */
+  onceIn(scope: JournalScope, kind: 'notify' | 'call' | 'result', data: unknown): Promise<void>;
   addMessageIn(scope: JournalScope, role: 'user' | 'assistant', content: string): Promise<void>;
   assertLive(): void;
 }
@@ -40,7 +40,6 @@ interface Outcome {
 }
 
 type Chosen = { call: ChosenCall; actionClass: ActionClass; values: Record<string, unknown> };
-type RecordedFailure = { kind: 'error'; error: { code: string; message: string } };
 /** A choice journaled before several children could be chosen at once. */
 type LegacyChoice = { kind: 'action'; name: string; args: Record<string, unknown> };
 
@@ -52,18 +51,21 @@ export class ActionTree {
   private readonly roots: ActionTreeNode[] = [];
   private readonly unattributed: ActionUsage = noUsage();
   private earlier: Promise<ModelMessage[]> | null = null;
+  private readonly model: JournaledModel;
 
   constructor(
     private readonly host: TreeHost,
     private readonly services: ActionServices,
     private readonly rootScope: JournalScope,
-    private readonly signal: AbortSignal,
-  ) {}
+    private readonly run: ActionRun,
+  ) {
+    this.model = new JournaledModel(run, () => host.assertLive());
+  }
 
   async start(actionClass: ActionClass, args: Record<string, unknown>, parent: Frame | null): Promise<[Action, ActionReturn]> {
     const checked = await checkActionArgs(actionClass, args);
     if (!checked.ok) throw new Error(`The arguments for ${actionSpec(actionClass).name} are invalid: ${checked.problems.join('; ')}`);
-    const outcome = await this.run(actionClass, checked.values, parent, false);
+    const outcome = await this.runAction(actionClass, checked.values, parent, false, null);
     if (parent) parent.added.push(...outcome.added);
     return [outcome.last, outcome.result];
   }
@@ -77,25 +79,11 @@ export class ActionTree {
   }
 
   llm(frame: Frame | null): ActionLlm {
-    const scope = frame?.scope ?? this.rootScope;
-    const usage = frame?.node.usage ?? this.unattributed;
-    const { chooser } = this.services;
-    return {
-      generateText: async (input, options) => {
-        const record = await this.recorded(scope, 'llm', () => chooser.generateText(asMessages(input), options?.system, this.signal));
-        addUsage(usage, record.usage);
-        return record.text;
-      },
-      generateObject: async <Schema extends z.ZodType>(schema: Schema, input: string | ModelMessage[], options?: { system?: string }) => {
-        const record = await this.recorded(scope, 'llm', () => chooser.generateObject(schema, asMessages(input), options?.system, this.signal));
-        addUsage(usage, record.usage);
-        return record.object as z.output<Schema>;
-      },
-    };
+    return this.model.llm(frame?.scope ?? this.rootScope, frame?.node.usage ?? this.unattributed);
   }
 
   async notify(frame: Frame, payload: unknown): Promise<void> {
-    await this.host.notifyIn(frame.scope, payload);
+    await this.host.onceIn(frame.scope, 'notify', payload);
   }
 
   async addMessage(frame: Frame, role: 'user' | 'assistant', content: string): Promise<void> {
@@ -104,7 +92,8 @@ export class ActionTree {
     frame.added.push(content);
   }
 
-  private async run(actionClass: ActionClass, args: Record<string, unknown>, parent: Frame | null, concurrent: boolean): Promise<Outcome> {
+  /** `callId`: the model's id for the call that chose it; null when code started it (or it was the only choice). */
+  private async runAction(actionClass: ActionClass, args: Record<string, unknown>, parent: Frame | null, concurrent: boolean, callId: string | null): Promise<Outcome> {
     const spec = actionSpec(actionClass);
     const action = Object.assign(this.services.create(actionClass), args);
     // Placed in the tree before anything awaits, so concurrent siblings get their places in the order chosen.
@@ -116,18 +105,22 @@ export class ActionTree {
     const scope = concurrent ? inherited.nested(path) : inherited;
     const frame: Frame = { action, spec, node, path, scope, messages: parent ? [...parent.messages] : [], added: [] };
     const context = new ActionContext(this, this.host, frame);
+    const call: CallRecord = { callId: callId ?? `${spec.name}@${path}`, tool: spec.name, args: node.args };
+    await this.host.onceIn(scope, 'call', call);
+    let result: ActionReturn;
+    let last: Action = action;
     try {
-      const { last, result } = await this.body(frame, context);
-      node.result = result;
-      return { last, result, added: frame.added };
+      ({ last, result } = await this.body(frame, context));
     } catch (error) {
       node.result = 'failed';
       // A stopped execution is not the action's to recover from: it resumes elsewhere, or it is over.
-      if (!action.onError || this.signal.aborted || error instanceof ExecutionSuspended) throw error;
-      const result = await action.onError(context, error);
-      node.result = result;
-      return { last: action, result, added: frame.added };
+      if (!action.onError || this.run.signal.aborted || error instanceof RunSuspended) throw error;
+      result = await action.onError(context, error);
     }
+    node.result = result;
+    const ended: ResultRecord = { callId: call.callId, tool: call.tool, ok: true, output: result };
+    await this.host.onceIn(scope, 'result', ended);
+    return { last, result, added: frame.added };
   }
 
   private async body(frame: Frame, context: InteractiveContext): Promise<Omit<Outcome, 'added'>> {
@@ -162,13 +155,13 @@ export class ActionTree {
   private async runRound(frame: Frame, chosen: Chosen[]): Promise<{ last: Action | null; result: ActionReturn }> {
     const ran: Array<{ chosen: Chosen; outcome: Outcome }> = [];
     if ((frame.action.constructor as ActionClass).concurrent && chosen.length > 1) {
-      const settled = await Promise.allSettled(chosen.map((each) => this.run(each.actionClass, each.values, frame, true)));
+      const settled = await Promise.allSettled(chosen.map((each) => this.runAction(each.actionClass, each.values, frame, true, each.call.id)));
       const failed = settled.find((each) => each.status === 'rejected');
       if (failed) throw failed.reason;
       settled.forEach((each, index) => ran.push({ chosen: chosen[index]!, outcome: (each as PromiseFulfilledResult<Outcome>).value }));
     } else {
       for (const each of chosen) {
-        const outcome = await this.run(each.actionClass, each.values, frame, false);
+        const outcome = await this.runAction(each.actionClass, each.values, frame, false, each.call.id);
         ran.push({ chosen: each, outcome });
         if (outcome.result !== ActionReturn.GO) break;
       }
@@ -233,10 +226,10 @@ export class ActionTree {
   }
 
   private async recordedChoice(frame: Frame, children: ActionClass[], feedback: string | null): Promise<ActionChoice> {
-    const choice = await this.recorded<ActionChoice | LegacyChoice>(frame.scope, 'choice', async () => {
+    const choice = (await this.model.choose(frame.scope, async () => {
       const messages: ModelMessage[] = [...(await this.conversation()), ...frame.messages, ...(feedback ? [{ role: 'user' as const, content: feedback }] : [])];
-      return this.services.chooser.choose({ context: contextOf(frame), messages, children: children.map(actionSpec) }, this.signal);
-    });
+      return { context: contextOf(frame), messages, children: children.map(actionSpec) };
+    })) as ActionChoice | LegacyChoice;
     const current: ActionChoice =
       choice.kind === 'action' ? { kind: 'actions', calls: [{ id: `${choice.name}-0`, name: choice.name, args: choice.args }], usage: noUsage() } : choice;
     addUsage(frame.node.usage, current.usage ?? noUsage());
@@ -247,33 +240,6 @@ export class ActionTree {
   private async conversation(): Promise<ModelMessage[]> {
     this.earlier ??= this.services.earlierMessages(this.host.sessionId, this.rootScope.executionId);
     return [...(await this.earlier), { role: 'user', content: this.host.message }];
-  }
-
-  /**
-   * A model call through the journal: a recorded result (or a recorded failure, rethrown) is returned without
-   * asking again. A failure is recorded too, so an `onError` that recovered from it takes the same path on replay.
-   */
-  private async recorded<T>(scope: JournalScope, kind: ScopableKind, live: () => Promise<T>): Promise<T> {
-    this.host.assertLive();
-    const ordinal = scope.take(kind);
-    if (scope.has(kind, ordinal)) {
-      const data = scope.get<T | RecordedFailure>(kind, ordinal);
-      if (isFailure(data)) throw new AgentError(data.error.code as AgentErrorCode, data.error.message);
-      return data;
-    }
-    let value: T;
-    try {
-      value = await live();
-    } catch (error) {
-      if (!this.signal.aborted && error instanceof CodedError) {
-        const failure: RecordedFailure = { kind: 'error', error: { code: String(error.code), message: error.message } };
-        await scope.write(kind, ordinal, failure);
-      }
-      throw error;
-    }
-    this.host.assertLive();
-    await scope.write(kind, ordinal, value);
-    return value;
   }
 }
 
@@ -350,12 +316,4 @@ function autoChoice(spec: ActionSpec): { kind: 'actions'; chosen: Chosen[] } {
   const actionClass = spec.children[0]!;
   const name = actionSpec(actionClass).name;
   return { kind: 'actions', chosen: [{ call: { id: `${name}-0`, name, args: {} }, actionClass, values: {} }] };
-}
-
-function asMessages(input: string | ModelMessage[]): ModelMessage[] {
-  return typeof input === 'string' ? [{ role: 'user', content: input }] : input;
-}
-
-function isFailure(data: unknown): data is RecordedFailure {
-  return typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'error';
 }

@@ -3,30 +3,29 @@ import type { Action, ActionClass, ActionReturn } from '../agent/actions/action'
 import type { ActionLlm } from '../agent/actions/action-llm';
 import type { ActionTreeNode } from '../agent/actions/action-usage';
 import type { ChatInput, InputOptions, SerializedAction, TypedInput } from '../agent/actions/interactive-context';
+import type { ActionRun } from '../agent/engine/action-run';
+import type { JournalRef } from '../agent/journal-ref';
 import type { AuthUser } from '../auth/auth-user';
-import type { ChatLogEntry, JournalKind } from '../history/chat-log';
 import type { ActionServices } from './action-services';
 import { ActionTree, type TreeHost } from './action-tree';
 import { JournalScope } from './journal-scope';
-import type { RunDeadline } from './run-deadline';
 import type { SessionChannel } from './session-channel';
 import type { SessionJournal } from './session-journal';
 import { checkAnswer, journalTimeout, reasked, replayedAnswer, sameQuestion } from './typed-answer';
 
 export interface RuntimeDeps {
+  /** The run the execution is: its events, model, clock and signal. */
+  run: ActionRun;
+  /** Its steps are the run's events (SessionExecutions gives it a writer that emits them). */
   journal: SessionJournal;
   channel: SessionChannel;
   services: ActionServices;
-  /** Writes an `addMessage` into the session's history together with its journal step. */
-  writeMessage(entry: ChatLogEntry, kind: JournalKind, ordinal: number): Promise<void>;
+  /** Logs an `addMessage('user', …)`: a history entry, not a run event. */
+  writeUserMessage(messageId: string, content: string, journal: JournalRef): Promise<void>;
   defaultTimeoutMs: number;
-  /** RUN_TIMEOUT_MS, off the clock while a question waits for its answer. */
-  deadline: RunDeadline;
-  /** Aborted when the execution must stop: shutdown, a lost writer, or the deadline. */
-  signal: AbortSignal;
 }
 
-/** The InteractiveContext of one execution; every effect goes through the journal so it can be replayed. */
+/** The InteractiveContext of one execution; every effect is a run event, journaled so it can be replayed. */
 export class InteractiveRuntime implements TreeHost {
   private readonly scope: JournalScope;
   private readonly tree: ActionTree;
@@ -38,7 +37,7 @@ export class InteractiveRuntime implements TreeHost {
     private readonly deps: RuntimeDeps,
   ) {
     this.scope = new JournalScope(deps.journal, null);
-    this.tree = new ActionTree(this, deps.services, this.scope, deps.signal);
+    this.tree = new ActionTree(this, deps.services, this.scope, deps.run);
   }
 
   waitForInput(payload: unknown, options?: { timeoutMs?: number }): Promise<ChatInput>;
@@ -56,12 +55,13 @@ export class InteractiveRuntime implements TreeHost {
       } else {
         // A question recorded without its answer is the one the session waits on: ask it again, don't record it twice.
         // A different one recorded here is superseded, with everything after it (SessionJournal), an early answer too.
-        if (!asked) {
-          if (journal.has('request', ordinal)) channel.dropEarly();
+        // One recorded before executions ran as runs is logged again as `input.requested`, so it is listed as waiting.
+        if (!asked || journal.isLegacy('request', ordinal)) {
+          if (!asked && journal.has('request', ordinal)) channel.dropEarly();
           await journal.write('request', ordinal, question);
         }
-        input = await this.deps.deadline
-          .offTheClock(channel.ask(options.timeoutMs ?? this.deps.defaultTimeoutMs))
+        input = await this.deps.run
+          .waitForHuman(channel.ask(options.timeoutMs ?? this.deps.defaultTimeoutMs))
           .catch((error: unknown) => journalTimeout(error, (data) => journal.write('answer', ordinal, data)));
         this.assertLive();
         // Journaled before it is checked, refused ones too: a replay re-checks it and takes the same path.
@@ -74,7 +74,7 @@ export class InteractiveRuntime implements TreeHost {
   }
 
   async notify(payload: unknown): Promise<void> {
-    await this.notifyIn(this.scope, payload);
+    await this.onceIn(this.scope, 'notify', payload);
   }
 
   async addMessage(role: 'user' | 'assistant', content: string): Promise<void> {
@@ -96,12 +96,12 @@ export class InteractiveRuntime implements TreeHost {
     return this.tree.llm(null);
   }
 
-  async notifyIn(scope: JournalScope, payload: unknown): Promise<void> {
+  async onceIn(scope: JournalScope, kind: 'notify' | 'call' | 'result', data: unknown): Promise<void> {
     this.assertLive();
-    const ordinal = scope.take('notify');
-    if (scope.has('notify', ordinal)) return;
-    // Journaled is sent: the client gets it from the event log.
-    await scope.write('notify', ordinal, payload);
+    const ordinal = scope.take(kind);
+    if (scope.has(kind, ordinal)) return;
+    // Journaled is sent: the client gets a notification from the event log.
+    await scope.write(kind, ordinal, data);
   }
 
   async addMessageIn(scope: JournalScope, role: 'user' | 'assistant', content: string): Promise<void> {
@@ -109,16 +109,19 @@ export class InteractiveRuntime implements TreeHost {
     const ordinal = scope.take('message');
     if (scope.has('message', ordinal)) return;
     const kind = scope.kind('message');
+    const journal: JournalRef = { kind, ordinal };
+    const { run } = this.deps;
+    // A user message's id names its step: each is a message of its own in the history.
     const messageId = `${scope.executionId}:${kind === 'message' ? '' : `${kind}:`}${ordinal}`;
-    const entry: ChatLogEntry =
+    await scope.write('message', ordinal, null, () =>
       role === 'user'
-        ? { type: 'user.message', payload: { messageId, content } }
-        : { type: 'step.finished', payload: { messageId, step: 0, stepType: 'FinalAnswerStep', content } };
-    await this.deps.writeMessage(entry, kind, ordinal);
+        ? this.deps.writeUserMessage(messageId, content, journal)
+        : run.emit({ type: 'step.finished', step: run.step, stepType: 'FinalAnswerStep', content, journal }),
+    );
   }
 
   /** An execution given up (its deadline passed) may still be running the agent's code: it records nothing more. */
   assertLive(): void {
-    this.deps.signal.throwIfAborted();
+    this.deps.run.signal.throwIfAborted();
   }
 }

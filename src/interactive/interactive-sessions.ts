@@ -6,6 +6,7 @@ import { ChatControl, ChatTakeover } from '../coordination/coordination';
 import type { ChatWriter } from '../event-log/chat-writer';
 import { EventLog } from '../event-log/event-log';
 import type { LogFollower, LogListener } from '../event-log/log-follower';
+import { isRunEnd } from '../history/chat-log';
 import { SessionExecutions } from './session-executions';
 import { SessionStore, type UnfinishedExecution } from './session.store';
 
@@ -136,7 +137,7 @@ export class InteractiveSessions {
     let ended = false;
     const tracking: LogListener = {
       event: (event) => {
-        ended ||= event.type === 'session.finished' && event.payload.executionId === running.executionId;
+        ended ||= (isRunEnd(event.type) && event.runId === running.executionId) || (event.type === 'session.finished' && event.payload.executionId === running.executionId);
         listener.event(event);
       },
     };

@@ -12,7 +12,7 @@ import {
   CLOSE_TAKEN_OVER,
   errorFrame,
   framesFor,
-  InteractiveFrameErrorCode,
+  InteractiveErrorCode,
   type InteractiveClose,
   type InteractiveFrame,
 } from './interactive.protocol';
@@ -64,7 +64,7 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
     const opening = { sessionId, route: params.route ?? '', message: query.get('message')!, user, after: replayAfter(query) };
     connection.attachment = this.sessions.open(opening, socket).catch((error: unknown) => {
       this.logger.error(`session ${sessionId} could not start`, error instanceof Error ? error.stack : String(error));
-      connection.send(errorFrame(InteractiveFrameErrorCode.StartFailed, 'The session could not be started', connection.position));
+      connection.send(errorFrame(InteractiveErrorCode.ActionFailed, 'The session could not be started', connection.position));
       close(CLOSE_FAILED);
       return null;
     });
@@ -79,25 +79,25 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
     const connection = this.connections.get(client);
     if (!connection) return;
     if (typeof body.message !== 'string') {
-      connection.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, 'message must be a string', connection.position));
+      connection.send(errorFrame(InteractiveErrorCode.InvalidFrame, 'message must be a string', connection.position));
       return;
     }
     // The execution may still be starting (or resuming) for this socket: answer it once it is.
     await connection.attachment;
     const delivered = await this.sessions.input(connection.sessionId, { type: 'chat', message: body.message, metadata: body.metadata ?? null });
-    if (!delivered) connection.send(errorFrame(InteractiveFrameErrorCode.NotWaiting, 'Nothing is waiting for input in this session', connection.position));
+    if (!delivered) connection.send(errorFrame(InteractiveErrorCode.NotWaiting, 'Nothing is waiting for input in this session', connection.position));
   }
 
   @SubscribeMessage(WS_UNTYPED_FRAME)
   onUntyped(@ConnectedSocket() client: WebSocket): void {
     const connection = this.connections.get(client);
-    connection?.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, 'The frame needs "type": "chat"', connection.position));
+    connection?.send(errorFrame(InteractiveErrorCode.InvalidFrame, 'The frame needs "type": "chat"', connection.position));
   }
 
   @SubscribeMessage(WS_INVALID_FRAME)
   onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
     const connection = this.connections.get(client);
-    connection?.send(errorFrame(InteractiveFrameErrorCode.InvalidFrame, body.error, connection.position));
+    connection?.send(errorFrame(InteractiveErrorCode.InvalidFrame, body.error, connection.position));
   }
 
   @SubscribeMessage(WS_REFUSED_FRAME)

@@ -1,4 +1,4 @@
-import type { JournalKind, ScopableKind } from '../history/chat-log';
+import type { JournalKind, ScopableKind } from '../agent/journal-ref';
 import type { SessionJournal } from './session-journal';
 
 /**
@@ -42,7 +42,7 @@ export class JournalScope {
     return this.journal.get<T>(this.kind(base), ordinal);
   }
 
-  write(base: ScopableKind, ordinal: number, data: unknown): Promise<void> {
-    return this.journal.write(this.kind(base), ordinal, data);
+  write(base: ScopableKind, ordinal: number, data: unknown, logged?: () => Promise<void>): Promise<void> {
+    return this.journal.write(this.kind(base), ordinal, data, logged);
   }
 }

@@ -1,12 +1,5 @@
 import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
-
-/** The execution stopped without an outcome (server shutdown): its journal stays open for a resume. */
-export class ExecutionSuspended extends Error {
-  constructor() {
-    super('The execution was suspended');
-    this.name = 'ExecutionSuspended';
-  }
-}
+import { RunSuspended } from '../agent/engine/action-run';
 
 interface PendingInput {
   resolve(input: ChatInput): void;
@@ -75,7 +68,7 @@ export class SessionChannel {
     this.pending = null;
     if (pending) {
       if (pending.timer) clearTimeout(pending.timer);
-      pending.reject(new ExecutionSuspended());
+      pending.reject(new RunSuspended());
     }
   }
 }

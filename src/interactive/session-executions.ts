@@ -1,5 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
+import type { ChatInput } from '../agent/actions/interactive-context';
+import { AgentErrorCode } from '../agent/agent.error';
+import { RunSuspended, type ActionRun } from '../agent/engine/action-run';
+import { AgentRunner } from '../agent/engine/agent-runner';
+import type { RunEvent } from '../agent/run-events';
 import type { AuthUser } from '../auth/auth-user';
 import { CodedError } from '../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -8,13 +12,12 @@ import { RunRecovery } from '../event-log/run-recovery';
 import { ActionServices } from './action-services';
 import { InteractiveRoutes } from './interactive-routes';
 import { InteractiveRuntime } from './interactive-runtime';
-import { RunDeadline } from './run-deadline';
-import { ExecutionSuspended, SessionChannel } from './session-channel';
+import { eventOf } from './journal-events';
+import { SessionChannel } from './session-channel';
 import { SessionJournal } from './session-journal';
 import { SessionStore, type UnfinishedExecution } from './session.store';
 
 interface Execution {
-  executionId: string;
   channel: SessionChannel;
   controller: AbortController;
   done: Promise<void>;
@@ -22,7 +25,8 @@ interface Execution {
 
 /**
  * Runs the interactive executions whose session's writer this instance holds (one per session across all
- * instances). An execution whose instance stopped is resumed by replaying its handler against its journal.
+ * instances), each as a run of the one engine (AgentRunner.runActions): its events go to the session's log as
+ * they come. An execution whose instance stopped is resumed by replaying its code against those events.
  */
 @Injectable()
 export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdown {
@@ -33,6 +37,7 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     private readonly routes: InteractiveRoutes,
     private readonly store: SessionStore,
     private readonly actions: ActionServices,
+    private readonly runner: AgentRunner,
     private readonly recovery: RunRecovery,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -50,10 +55,10 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     return this.live.get(sessionId)?.channel.deliver(input) ?? null;
   }
 
-  /** Shutdown suspends executions without an outcome: their journals stay open, and they resume elsewhere or on restart. */
+  /** Shutdown suspends executions without an outcome: their runs stay open, and they resume elsewhere or on restart. */
   async beforeApplicationShutdown(): Promise<void> {
     for (const execution of this.live.values()) {
-      execution.controller.abort('server shutting down');
+      execution.controller.abort(new RunSuspended());
       execution.channel.suspend();
     }
     await Promise.all([...this.live.values()].map((execution) => execution.done));
@@ -63,29 +68,25 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
   async start(writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, isNew: boolean): Promise<void> {
     const sessionId = writer.chatId;
     const { executionId, route, message } = execution;
+    const channel = new SessionChannel(execution.pending !== null);
+    const controller = new AbortController();
+    const events = this.runner.runActions(
+      { chatId: sessionId, runId: executionId, route, input: message, resumed: !isNew, protocol: 'interactive', signal: AbortSignal.any([controller.signal, writer.signal]) },
+      (run) => this.program(run, writer, execution, user, channel),
+    );
     try {
-      if (isNew) await this.store.begin(writer, executionId, route, message);
+      // The start is logged before the socket that opened the session is told it runs.
+      const first = isNew ? await events.next() : null;
+      if (first && !first.done && first.value.type === 'run.started') await this.store.begin(writer, first.value);
     } catch (error) {
+      await events.return(undefined);
       await writer.close();
       throw error;
     }
-    const channel = new SessionChannel(execution.pending !== null);
-    const controller = new AbortController();
     writer.handle('input', (request) => Promise.resolve(channel.deliver(request.input as ChatInput)));
-    const journal = new SessionJournal(executionId, execution.journal, (record) => this.store.journal(writer, record));
-    const deadline = new RunDeadline(this.config.run.timeoutMs);
-    const runtime = new InteractiveRuntime(sessionId, message, user, {
-      journal,
-      channel,
-      services: this.actions,
-      writeMessage: (entry, kind, ordinal) => this.store.journal(writer, { executionId, kind, ordinal, data: entry.payload }, entry),
-      defaultTimeoutMs: this.config.interactive.inputTimeoutMs,
-      deadline,
-      signal: AbortSignal.any([controller.signal, writer.signal, deadline.signal]),
-    });
-    const live: Execution = { executionId, channel, controller, done: Promise.resolve() };
+    const live: Execution = { channel, controller, done: Promise.resolve() };
     this.live.set(sessionId, live);
-    live.done = this.execute(writer, executionId, route, runtime, deadline).finally(async () => {
+    live.done = this.log(writer, executionId, events).finally(async () => {
       this.live.delete(sessionId);
       await writer.close();
     });
@@ -109,27 +110,36 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     await this.start(writer, interrupted, { sub: owner, roles: [] }, false);
   }
 
-  private async execute(writer: ChatWriter, executionId: string, route: string, runtime: InteractiveRuntime, deadline: RunDeadline): Promise<void> {
+  /** The execution's code: the agent function mounted at its route, given a context whose every effect is a run event. */
+  private async program(run: ActionRun, writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, channel: SessionChannel): Promise<void> {
+    const { executionId, route, message } = execution;
     const handler = this.routes.find(route);
+    if (!handler) throw new Error(`No interactive agent is mounted at ${route} any more`);
+    const journal = new SessionJournal(executionId, execution.journal, (record) => run.emit(eventOf(record, run.step)));
+    const runtime = new InteractiveRuntime(writer.chatId, message, user, {
+      run,
+      journal,
+      channel,
+      services: this.actions,
+      writeUserMessage: (messageId, content, ref) => this.store.userMessage(writer, executionId, messageId, content, ref),
+      defaultTimeoutMs: this.config.interactive.inputTimeoutMs,
+    });
+    await handler(runtime);
+  }
+
+  /** Logs the run's events as they come; a log that fails mid-run ends the run, failed, when the log can still say so. */
+  private async log(writer: ChatWriter, executionId: string, events: AsyncGenerator<RunEvent>): Promise<void> {
+    let seq = 0;
     try {
-      if (!handler) throw new Error(`No interactive agent is mounted at ${route} any more`);
-      deadline.start();
-      await deadline.race(handler(runtime));
-      deadline.stop();
-      await this.store.finish(writer, executionId, 'finished');
+      for await (const event of events) {
+        seq = event.seq;
+        await this.store.append(writer, event);
+      }
     } catch (error) {
-      deadline.stop();
-      if (error instanceof ExecutionSuspended) return;
-      // However the model call or the agent's code reported being cut off, the cause is the deadline.
-      const failure = describeFailure(deadline.signal.aborted ? deadline.signal.reason : error);
-      if (failure.code === 'action.failed') this.logger.error(`session ${writer.chatId} failed`, error instanceof Error ? error.stack : String(error));
-      await this.store.finish(writer, executionId, 'failed', failure).catch((cause: unknown) => this.logger.error(cause));
+      const { code, message } = error instanceof CodedError ? (error as CodedError<string>) : { code: AgentErrorCode.Internal, message: 'The run could not be logged' };
+      this.logger.error(`session ${writer.chatId}: logging its run failed`, error instanceof Error ? error.stack : String(error));
+      const failed: RunEvent = { chatId: writer.chatId, runId: executionId, seq: seq + 1, at: new Date().toISOString(), type: 'run.failed', error: { code, message } };
+      await this.store.append(writer, failed).catch(() => undefined);
     }
   }
-}
-
-function describeFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof InputTimeoutError) return { code: 'action.input_timeout', message: error.message };
-  if (error instanceof CodedError) return { code: String(error.code), message: error.message };
-  return { code: 'action.failed', message: 'The interactive agent failed; the server log has the details' };
 }

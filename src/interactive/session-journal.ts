@@ -16,13 +16,18 @@ export class SessionJournal {
   private readonly next = new Map<JournalKind, number>();
   /** In the order recorded, which is what "after" means for a superseded step. */
   private readonly recorded = new Map<string, unknown>();
+  /** Steps read from the `journal` entries of before executions ran as runs (see `isLegacy`). */
+  private readonly legacy = new Set<string>();
 
   constructor(
     readonly executionId: string,
-    past: JournalRecord[],
+    past: Array<JournalRecord & { legacy?: true }>,
     private readonly writer: JournalWriter,
   ) {
-    for (const record of past) this.record(record.kind, record.ordinal, record.data);
+    for (const record of past) {
+      this.record(record.kind, record.ordinal, record.data);
+      if (record.legacy) this.legacy.add(key(record.kind, record.ordinal));
+    }
   }
 
   /** The ordinal this call gets; every call of a kind must take exactly one, in order. */
@@ -36,14 +41,20 @@ export class SessionJournal {
     return this.recorded.has(key(kind, ordinal));
   }
 
+  /** A question recorded the old way is recorded again as a run event when it is still waited on, so it is listed. */
+  isLegacy(kind: JournalKind, ordinal: number): boolean {
+    return this.legacy.has(key(kind, ordinal));
+  }
+
   get<T>(kind: JournalKind, ordinal: number): T {
     return this.recorded.get(key(kind, ordinal)) as T;
   }
 
   /** Records a step; one already recorded under this ordinal is superseded (see above). */
-  async write(kind: JournalKind, ordinal: number, data: unknown): Promise<void> {
-    // Written in this key order: WaitingSessionsRepository tells a step's kind from the stored JSON's prefix.
-    await this.writer({ executionId: this.executionId, kind, ordinal, data });
+  async write(kind: JournalKind, ordinal: number, data: unknown, logged?: () => Promise<void>): Promise<void> {
+    const record = { executionId: this.executionId, kind, ordinal, data };
+    // `logged`: the step is logged another way than its run event (an `addMessage` is the history entry itself).
+    await (logged ? logged() : this.writer(record));
     this.record(kind, ordinal, data);
   }
 
@@ -53,6 +64,7 @@ export class SessionJournal {
       const keys = [...this.recorded.keys()];
       for (const stale of keys.slice(keys.indexOf(recordKey))) this.recorded.delete(stale);
     }
+    this.legacy.delete(recordKey);
     this.recorded.set(recordKey, data);
   }
 }

@@ -1,21 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import type { JournalRef } from '../agent/journal-ref';
+import type { RunEvent } from '../agent/run-events';
+import { runEventEntry } from '../conversation/turn-entries';
 import type { ChatWriter } from '../event-log/chat-writer';
-import type { ChatLogEntry, JournalRecord, LogEvent } from '../history/chat-log';
+import { isRunEnd, RUN_END_TYPES, type ChatLogType, type JournalRecord, type LogEvent } from '../history/chat-log';
 import { HistoryRepository } from '../history/history.repository';
+import { recordOf } from './journal-events';
 
 export interface UnfinishedExecution {
   executionId: string;
   route: string;
   message: string;
-  journal: JournalRecord[];
+  journal: Array<JournalRecord & { legacy?: true }>;
   /** The logged question the execution waits on (asked, not answered); null when none. */
   pending: LogEvent | null;
 }
 
-// A session's whole life is read back to resume it; this bounds a pathological one.
+// An execution's whole journal is read back to resume it; this bounds a pathological one.
 const MAX_ENTRIES = 5000;
+const STARTS = ['run.started', 'session.started'] as const satisfies readonly ChatLogType[];
+const ENDS = [...RUN_END_TYPES, 'session.finished'] as const satisfies readonly ChatLogType[];
+/** Every entry a step can be journaled in (`journal`: written before executions ran as runs). */
+const JOURNALED = ['input.requested', 'input.received', 'notify', 'step.finished', 'tool.call', 'tool.result', 'user.message', 'journal'] as const satisfies readonly ChatLogType[];
 
-/** Persists interactive sessions in the chat event log, through the session's writer: starts, journal steps, ends. */
+/** Persists interactive executions in the session's event log, through its writer: their run events, and reads them back. */
 @Injectable()
 export class SessionStore {
   constructor(private readonly history: HistoryRepository) {}
@@ -29,48 +37,52 @@ export class SessionStore {
     return this.history.findOwner(sessionId);
   }
 
-  async begin(writer: ChatWriter, executionId: string, route: string, message: string): Promise<void> {
+  /** The start, with the session's message as the run's user message, marking the session's execution in flight. */
+  async begin(writer: ChatWriter, started: RunEvent & { type: 'run.started' }): Promise<void> {
+    const { runId } = started;
     await writer.append(
-      [
-        { type: 'session.started', runId: executionId, payload: { executionId, route, message } },
-        { type: 'user.message', runId: executionId, payload: { messageId: executionId, content: message } },
-      ],
-      `session:${executionId}`,
+      [runEventEntry(started, runId), { type: 'user.message', runId, payload: { messageId: runId, content: started.input } }],
+      `session:${runId}`,
     );
   }
 
-  /** A journal step, and the history entry it adds when it is an `addMessage`, in one atomic append. */
-  async journal(writer: ChatWriter, record: JournalRecord, history?: ChatLogEntry): Promise<void> {
-    const runId = record.executionId;
-    await writer.append([{ type: 'journal', runId, payload: record }, ...(history ? [{ ...history, runId }] : [])]);
+  /** A run event of the execution; its end clears the session's execution in flight. */
+  async append(writer: ChatWriter, event: RunEvent): Promise<void> {
+    const entry = runEventEntry(event, event.runId);
+    await (isRunEnd(event.type) ? writer.append([entry], null) : writer.append([entry]));
   }
 
-  async finish(writer: ChatWriter, executionId: string, outcome: 'finished' | 'failed', error?: { code: string; message: string }): Promise<void> {
-    await writer.append([{ type: 'session.finished', runId: executionId, payload: { executionId, outcome, ...(error ? { error } : {}) } }], null);
+  /** An `addMessage('user', …)`: a history entry of the execution, journaled. */
+  async userMessage(writer: ChatWriter, executionId: string, messageId: string, content: string, journal: JournalRef): Promise<void> {
+    await writer.append([{ type: 'user.message', runId: executionId, payload: { messageId, content, journal } }]);
   }
 
   /** The logged end of an execution; null while it runs. */
   async end(sessionId: string, executionId: string): Promise<LogEvent | null> {
-    const [end] = await this.history.list(sessionId, { types: ['session.finished'], runId: executionId, limit: 1 });
+    const [end] = await this.history.list(sessionId, { types: ENDS, runId: executionId, limit: 1 });
     return end ? (end as LogEvent) : null;
   }
 
   /** The session's last execution when it has not finished (a restart or a crash interrupted it). */
   async unfinished(sessionId: string): Promise<UnfinishedExecution | null> {
-    const events = await this.history.list(sessionId, { types: ['session.started', 'session.finished', 'journal'], limit: MAX_ENTRIES });
-    const entries = events.map((event) => event as LogEvent);
-    const started = entries.findLast((entry) => entry.type === 'session.started');
-    if (started?.type !== 'session.started') return null;
-    const { executionId, route, message } = started.payload;
-    if (entries.some((entry) => entry.type === 'session.finished' && entry.payload.executionId === executionId)) return null;
-    const records = entries.filter((entry) => entry.type === 'journal' && entry.payload.executionId === executionId) as Array<Extract<LogEvent, { type: 'journal' }>>;
+    const [start] = (await this.history.list(sessionId, { types: STARTS, limit: 1 })) as LogEvent[];
+    if (!start) return null;
+    const { executionId, route, message } =
+      start.type === 'session.started' ? start.payload : { executionId: start.runId!, route: (start.payload as { route?: string }).route, message: (start.payload as { input: string }).input };
+    if (!route || (await this.end(sessionId, executionId))) return null;
+    const logged = (await this.history.list(sessionId, { types: JOURNALED, runId: executionId, limit: MAX_ENTRIES })) as LogEvent[];
+    const steps = logged.flatMap((event) => {
+      const record = recordOf(event, executionId);
+      return record ? [{ event, record }] : [];
+    });
     // One question at a time: the last one asked, unless its answer came after it (a question asked again, or one
     // superseding an older one with the same ordinal after a deploy, is asked after that one's answer).
-    let pending: (typeof records)[number] | null = null;
-    for (const record of records) {
-      if (record.payload.kind === 'request') pending = record;
-      else if (record.payload.kind === 'answer' && record.payload.ordinal === pending?.payload.ordinal) pending = null;
+    let pending: LogEvent | null = null;
+    let pendingOrdinal = -1;
+    for (const { event, record } of steps) {
+      if (record.kind === 'request') [pending, pendingOrdinal] = [event, record.ordinal];
+      else if (record.kind === 'answer' && record.ordinal === pendingOrdinal) pending = null;
     }
-    return { executionId, route, message, journal: records.map((entry) => entry.payload), pending };
+    return { executionId, route, message, journal: steps.map(({ record }) => record), pending };
   }
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { InputTimeoutError, type ChatInput } from '../agent/actions/interactive-context';
 import type { JournalRecord } from '../history/chat-log';
 import { InteractiveRuntime, type RuntimeDeps } from './interactive-runtime';
-import { RunDeadline } from './run-deadline';
+import { RunClock } from '../agent/engine/approvals';
+import type { ActionRun } from '../agent/engine/action-run';
 import { SessionChannel } from './session-channel';
 import { SessionJournal } from './session-journal';
 
@@ -11,13 +12,14 @@ const chat = (message: string): ChatInput => ({ type: 'chat', message, metadata:
 const step = (kind: JournalRecord['kind'], ordinal: number, data: unknown): JournalRecord => ({ executionId: 'e1', kind, ordinal, data });
 
 /** A runtime over a journal holding `past`, with what it writes and the channel its answers arrive on. */
-function runtimeWith(past: JournalRecord[]) {
+function runtimeWith(past: Array<JournalRecord & { legacy?: true }>) {
   const written: JournalRecord[] = [];
   const channel = new SessionChannel(past.at(-1)?.kind === 'request');
   const journal = new SessionJournal('e1', past, (record) => Promise.resolve(void written.push(record)));
-  const deadline = new RunDeadline(60_000);
-  // waitForInput uses only these; the rest of the context is not exercised here.
-  const deps = { journal, channel, deadline, defaultTimeoutMs: 0, signal: new AbortController().signal } as unknown as RuntimeDeps;
+  const deadline = new RunClock(60_000);
+  // waitForInput uses only these of the run; the rest of the context is not exercised here.
+  const run: Pick<ActionRun, 'signal' | 'waitForHuman'> = { signal: new AbortController().signal, waitForHuman: (wait) => deadline.offTheClock(wait, true) };
+  const deps = { journal, channel, run, defaultTimeoutMs: 0 } as unknown as RuntimeDeps;
   const runtime = new InteractiveRuntime('s1', 'hi', { sub: 'alice', roles: [] }, deps);
   /** Answers once the runtime waits (a macrotask later: it has journaled the question by then). */
   const answer = (message: string) => new Promise<void>((resolve) => setTimeout(() => resolve(void channel.deliver(chat(message))), 10));
@@ -38,6 +40,14 @@ describe('waitForInput on replay', () => {
     await answer('7');
     expect(await asked).toEqual(chat('7'));
     expect(written).toEqual([step('request', 0, { message: 'new Q' }), step('answer', 0, chat('7'))]);
+    done();
+  });
+
+  it('a question still waited on from before executions ran as runs is logged again as a run event, its early answer kept', async () => {
+    const { runtime, written, answer, done } = runtimeWith([{ ...step('request', 0, { message: 'Q' }), legacy: true }]);
+    await answer('early');
+    expect(await runtime.waitForInput({ message: 'Q' })).toEqual(chat('early'));
+    expect(written).toEqual([step('request', 0, { message: 'Q' }), step('answer', 0, chat('early'))]);
     done();
   });
 

@@ -12,23 +12,20 @@ export interface WaitingSessionRow {
 }
 
 /**
- * An owner's sessions whose execution waits on a question: the chat's `active_run` names the execution (it is
- * in flight), and of its questions and answers the last journaled is a question. No state beyond the log and the
- * chats row. A journal step is stored as `{"executionId":…,"kind":…,…}` (SessionJournal writes it so), and an
- * execution id is a UUID, so a LIKE on that prefix tells a step's kind exactly. The owner's chats come from
- * idx_chats_owner, their log entries from the (chat_id, type, seq) index; `<> 'text.delta'` lets both databases
- * use that partial index.
+ * An owner's sessions whose execution waits on a question: the chat's `active_run` names the execution (it is in
+ * flight), and of its `input.requested` and `input.received` events the last is a question. No state beyond the log
+ * and the chats row. The owner's chats come from idx_chats_owner, their log entries from the (chat_id, type, seq)
+ * index; `<> 'text.delta'` lets both databases use that partial index. An execution started before executions ran
+ * as runs began with `session.started`; its pending question is logged again as `input.requested` when it resumes.
  */
-const STEP = (kind: string) => `'{"executionId":"' || s.run_id || '","kind":"${kind}",%'`;
 const WAITING_SQL = `
-SELECT c.id AS session_id, q.seq AS seq, q.payload AS journal, q.created_at_ms AS asked_at_ms, s.payload AS started
+SELECT c.id AS session_id, q.seq AS seq, q.payload AS question, q.created_at_ms AS asked_at_ms, s.payload AS started
 FROM chats c
-JOIN chat_events s ON s.chat_id = c.id AND s.type = 'session.started' AND s.type <> 'text.delta' AND 'session:' || s.run_id = c.active_run
+JOIN chat_events s ON s.chat_id = c.id AND s.type IN ('run.started', 'session.started') AND s.type <> 'text.delta' AND 'session:' || s.run_id = c.active_run
 JOIN chat_events q ON q.chat_id = c.id AND q.seq = (
   SELECT MAX(j.seq) FROM chat_events j
-  WHERE j.chat_id = c.id AND j.type = 'journal' AND j.type <> 'text.delta' AND j.run_id = s.run_id
-    AND (j.payload LIKE ${STEP('request')} OR j.payload LIKE ${STEP('answer')}))
-WHERE c.owner_id = :owner AND c.active_run LIKE 'session:%' AND q.payload LIKE ${STEP('request')}
+  WHERE j.chat_id = c.id AND j.type IN ('input.requested', 'input.received') AND j.type <> 'text.delta' AND j.run_id = s.run_id)
+WHERE c.owner_id = :owner AND c.active_run LIKE 'session:%' AND q.type = 'input.requested'
 ORDER BY q.created_at_ms DESC, c.id ASC
 LIMIT :limit OFFSET :offset`;
 
@@ -43,7 +40,7 @@ export class WaitingSessionsRepository {
     return rows.map((row) => ({
       sessionId: row.session_id,
       route: (JSON.parse(row.started) as { route: string }).route,
-      question: (JSON.parse(row.journal) as { data: unknown }).data,
+      question: (JSON.parse(row.question) as { payload: unknown }).payload,
       askedAt: new Date(Number(row.asked_at_ms)),
       seq: Number(row.seq),
     }));
@@ -53,7 +50,7 @@ export class WaitingSessionsRepository {
 interface WaitingRow {
   session_id: string;
   seq: number | string;
-  journal: string;
+  question: string;
   // node-pg returns bigint as a string.
   asked_at_ms: number | string;
   started: string;

@@ -3,6 +3,7 @@ import type { AuthUser } from '../../auth/auth-user';
 import type { Action, ActionClass, ActionReturn } from './action';
 import type { ActionLlm } from './action-llm';
 import type { ActionTreeNode } from './action-usage';
+import { AgentError, AgentErrorCode } from '../agent.error';
 
 /** What the client sends while an action waits: `{"type":"chat","message":"16","metadata":null}`. */
 export interface ChatInput {
@@ -30,9 +31,9 @@ export interface SerializedAction {
 }
 
 /** `waitForInput` got no answer in time; an action may catch it (and, say, notify and end). */
-export class InputTimeoutError extends Error {
+export class InputTimeoutError extends AgentError {
   constructor(readonly timeoutMs: number) {
-    super(`No answer arrived within ${timeoutMs} ms`);
+    super(AgentErrorCode.InputTimeout, `No answer arrived within ${timeoutMs} ms`);
     this.name = 'InputTimeoutError';
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ModelMessage } from 'ai';
+import { generateText, Output, type ModelMessage } from 'ai';
+import type { z } from 'zod';
+import { CodedError } from '../../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { AgentError, AgentErrorCode } from '../agent.error';
 import type { AgentDefinition } from '../agent-definition';
@@ -14,6 +16,9 @@ import type { AgentTool } from '../tools/agent-tool';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { AgentTracer } from '../../tracing/agent-tracer';
 import type { RunSpan } from '../../tracing/run-span';
+import type { ModelTool } from '../models/turn-streamer';
+import { EmitQueue, raced, RunSuspended, type ActionModelCall, type ActionRun, type ObjectCall } from './action-run';
+import { LiveActionRun } from './live-action-run';
 import { streamModelTurn, type ModelTurn } from './model-turn';
 import { actionStepLog } from './step-log';
 import { rejectedOutcome, requiresApproval, RunClock, type ApprovalDecider, type ApprovalDecision, type ApprovalRequest, type RunResume, type StepProgress } from './approvals';
@@ -35,6 +40,18 @@ export interface RunRequest {
   /** Decides calls that need approval; without it such calls are refused (nobody could approve them). */
   approvals?: ApprovalDecider;
 }
+
+/** An interactive execution: the code mounted at `route` runs as the run, instead of the agent's loop. */
+export interface ActionRunRequest extends RunRequest {
+  runId: string;
+  route: string;
+  /** Continued after a restart: its `run.started` is in the log already. */
+  resumed: boolean;
+}
+
+export type ActionProgram = (run: ActionRun) => Promise<void>;
+
+type RunMode = { kind: 'agent'; resume: RunResume | null } | { kind: 'actions'; route: string; program: ActionProgram; resumed: boolean };
 
 interface RunState {
   agent: AgentDefinition;
@@ -69,15 +86,26 @@ export class AgentRunner {
   ) {}
 
   run(request: RunRequest): AsyncGenerator<RunEvent> {
-    return this.execute(request, null);
+    return this.execute(request, { kind: 'agent', resume: null });
   }
 
   /** Continues a run from its log after a restart: no `run.started`, the interrupted action step first. */
   continueRun(request: RunRequest & { runId: string }, resume: RunResume): AsyncGenerator<RunEvent> {
-    return this.execute(request, resume);
+    return this.execute(request, { kind: 'agent', resume });
   }
 
-  private async *execute(request: RunRequest, resume: RunResume | null): AsyncGenerator<RunEvent> {
+  /**
+   * Runs an interactive execution's code as a run: its effects are the run's events, its model calls the run's
+   * steps (the agent's model, metered and traced as any), RUN_TIMEOUT_MS and RUN_MAX_STEPS hold, and it ends
+   * as every run does. A failure with a code keeps it; anything else is `run.internal`, logged here.
+   */
+  runActions(request: ActionRunRequest, program: ActionProgram): AsyncGenerator<RunEvent> {
+    return this.execute(request, { kind: 'actions', route: request.route, program, resumed: request.resumed });
+  }
+
+  private async *execute(request: RunRequest, mode: RunMode): AsyncGenerator<RunEvent> {
+    const resume = mode.kind === 'agent' ? mode.resume : null;
+    const announce = mode.kind === 'agent' ? !resume : !mode.resumed;
     const runId = request.runId ?? randomUUID();
     let seq = 0;
     // Every event passes here once: the one point the metrics read a run from.
@@ -95,7 +123,7 @@ export class AgentRunner {
     const trace = this.tracer.startRun(request.chatId, runId);
     try {
       const agent = this.registry.get(request.agentId);
-      if (!resume) yield envelope({ type: 'run.started', agentId: agent.id, input: request.input });
+      if (announce) yield envelope({ type: 'run.started', agentId: agent.id, input: request.input, ...(mode.kind === 'actions' ? { route: mode.route } : {}) });
       const model = this.models.forAgent(agent);
       trace.agent(agent, model);
       state = {
@@ -112,18 +140,24 @@ export class AgentRunner {
         usage: { inputTokens: 0, outputTokens: 0, model: model.name },
         trace,
       };
-      for await (const body of this.steps(state, request.chatId, runId, resume)) yield envelope(body);
+      const steps = mode.kind === 'actions' ? this.actionSteps(state, runId, mode.program) : this.steps(state, request.chatId, runId, resume);
+      for await (const body of steps) yield envelope(body);
       this.logger.debug(`run ${runId} finished in ${Date.now() - started} ms`);
     } catch (error) {
       // What the model calls cost until here is spent all the same.
       const usage = state ? { usage: state.usage } : {};
+      // Stopped to go on elsewhere: no end, the log stays open for the resume.
+      if (error instanceof RunSuspended || request.signal?.reason instanceof RunSuspended) return;
       if (request.signal?.aborted) {
         yield envelope(trace.ended({ type: 'run.cancelled', reason: reasonOf(request.signal), ...usage }));
       } else if (clock.signal.aborted) {
-        const message = `The run took longer than ${this.config.run.timeoutMs} ms`;
+        const message = mode.kind === 'actions'
+          ? `The interactive agent worked longer than ${this.config.run.timeoutMs} ms without waiting for input (RUN_TIMEOUT_MS)`
+          : `The run took longer than ${this.config.run.timeoutMs} ms`;
         yield envelope(trace.ended({ type: 'run.failed', error: { code: AgentErrorCode.RunTimeout, message }, ...usage }));
       } else {
-        const failure = error instanceof AgentError ? error : this.unexpected(error, runId);
+        // Coded errors carry a message meant for clients (an action's input timeout, the log unavailable…).
+        const failure: CodedError<string> = error instanceof CodedError ? (error as CodedError<string>) : this.unexpected(error, runId);
         yield envelope(trace.ended({ type: 'run.failed', error: { code: failure.code, message: failure.message }, ...usage }));
       }
     } finally {
@@ -157,11 +191,56 @@ export class AgentRunner {
     }
   }
 
-  private async *modelStep(state: RunState, tools: AgentTool[], system: string, planning: boolean): AsyncGenerator<RunEventBody, ModelTurn> {
-    if (state.step >= this.config.run.maxSteps) throw tooManySteps(this.config.run.maxSteps);
-    state.step += 1;
+  /** The events of an action run's code, as it emits them; then its end. */
+  private async *actionSteps(state: RunState, runId: string, program: ActionProgram): AsyncGenerator<RunEventBody> {
+    const queue = new EmitQueue();
+    const run = new LiveActionRun(runId, state, queue, {
+      complete: (call) => this.completeStep(state, call, queue),
+      generateObject: (call) => this.objectStep(state, call, queue),
+    });
+    void raced(program(run), state.signal).then(() => queue.end(), (error: unknown) => queue.end(error));
+    yield* queue.drain();
+    yield state.trace.ended({ type: 'run.finished', answer: run.answer, usage: state.usage });
+  }
+
+  /** A model step of an action run: the streamed step's path (limits, span, metrics, usage), its text kept, not sent. */
+  private async completeStep(state: RunState, call: ActionModelCall, queue: EmitQueue): Promise<ModelTurn> {
+    const step = this.modelStep(state, call.tools, call.system ?? '', false, call.messages);
+    for (;;) {
+      const next = await step.next();
+      if (next.done) return next.value;
+      if (next.value.type === 'step.started') await queue.push(next.value);
+    }
+  }
+
+  private async objectStep<Schema extends z.ZodType>(state: RunState, call: ObjectCall<Schema>, queue: EmitQueue) {
+    state.step = nextStep(state.step, this.config.run.maxSteps);
+    await queue.push({ type: 'step.started', step: state.step, planning: false });
+    const span = state.trace.modelCall(state.model, state.step);
+    const { model } = state;
+    try {
+      const result = await generateText({
+        model: model.model, system: call.system, messages: call.messages, output: Output.object({ schema: call.schema }), abortSignal: state.signal, maxRetries: model.maxRetries,
+      });
+      const turn = { text: '', calls: [], inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0, modelId: result.response.modelId };
+      state.usage.inputTokens += turn.inputTokens;
+      state.usage.outputTokens += turn.outputTokens;
+      span.answered(turn);
+      return { object: result.output as z.output<Schema>, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens };
+    } catch (error) {
+      if (state.signal.aborted) throw error;
+      const failure = providerError(error, model.provider);
+      span.failed(failure);
+      throw failure;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async *modelStep(state: RunState, tools: readonly ModelTool[], system: string, planning: boolean, messages = state.messages): AsyncGenerator<RunEventBody, ModelTurn> {
+    state.step = nextStep(state.step, this.config.run.maxSteps);
     yield { type: 'step.started', step: state.step, planning };
-    const stream = streamModelTurn({ model: state.model, system, messages: state.messages, tools, signal: state.signal });
+    const stream = streamModelTurn({ model: state.model, system, messages, tools, signal: state.signal });
     const span = state.trace.modelCall(state.model, state.step);
     const startedAt = performance.now();
     let outcome: 'ok' | 'error' | null = null;
@@ -292,8 +371,9 @@ function tooMuchText(limit: number): AgentError {
   return new AgentError(AgentErrorCode.OutputTooLarge, `The answer grew past ${limit} characters (RUN_MAX_OUTPUT_CHARS); the rest was dropped`);
 }
 
-function tooManySteps(limit: number): AgentError {
-  return new AgentError(AgentErrorCode.OutputTooLarge, `The run needed more than ${limit} model calls (RUN_MAX_STEPS)`);
+function nextStep(step: number, limit: number): number {
+  if (step >= limit) throw new AgentError(AgentErrorCode.OutputTooLarge, `The run needed more than ${limit} model calls (RUN_MAX_STEPS)`);
+  return step + 1;
 }
 
 /** `to`, or one before it when `to` would split a surrogate pair (a lone half is not valid JSON text for PostgreSQL). */

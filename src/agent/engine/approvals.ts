@@ -83,16 +83,18 @@ export class RunClock {
   private left: number;
   private startedAt = 0;
 
-  constructor(timeoutMs: number) {
-    this.left = timeoutMs;
+  constructor(private readonly budget: number) {
+    this.left = budget;
     this.resume();
   }
 
-  async offTheClock<T>(wait: Promise<T>): Promise<T> {
+  /** `fresh`: the work after the wait gets the whole budget again (an interactive answer starts new work). */
+  async offTheClock<T>(wait: Promise<T>, fresh = false): Promise<T> {
     this.pause();
     try {
       return await wait;
     } finally {
+      if (fresh) this.left = this.budget;
       if (!this.signal.aborted) this.resume();
     }
   }

@@ -1,11 +1,11 @@
 import { streamText, tool, type LanguageModel, type ToolSet } from 'ai';
-import type { AgentTool } from '../tools/agent-tool';
 import { toolSchemaOf } from './tool-schemas';
-import type { ModelTurn, TurnRequest, TurnStreamer } from './turn-streamer';
+import type { ModelTool, ModelTurn, TurnRequest, TurnStreamer } from './turn-streamer';
 
 /** Streams through the AI SDK's `streamText`: any provider it supports (the built-in model, Anthropic). */
 export class AiSdkTurnStreamer implements TurnStreamer {
-  // Keyed by tool names, which are unique among one server's tools (the registry refuses duplicates).
+  // Keyed by tool names, which are unique among one server's tools (the registry refuses duplicates), and among
+  // one parent's actions; an action offer is marked, as its name may be a tool's too.
   private readonly toolSets = new Map<string, ToolSet>();
 
   constructor(
@@ -16,7 +16,7 @@ export class AiSdkTurnStreamer implements TurnStreamer {
   async *stream(request: TurnRequest): AsyncGenerator<string, ModelTurn> {
     const result = streamText({
       model: this.model,
-      system: request.system,
+      system: request.system || undefined,
       messages: request.messages,
       tools: this.toolSetOf(request.tools),
       toolChoice: request.tools.length > 0 ? 'auto' : 'none',
@@ -53,8 +53,8 @@ export class AiSdkTurnStreamer implements TurnStreamer {
     return turn;
   }
 
-  private toolSetOf(tools: AgentTool[]): ToolSet {
-    const key = tools.map((agentTool) => agentTool.name).join('\n');
+  private toolSetOf(tools: readonly ModelTool[]): ToolSet {
+    const key = tools.map((agentTool) => ('parameters' in agentTool ? `action:${agentTool.name}` : agentTool.name)).join('\n');
     let toolSet = this.toolSets.get(key);
     if (!toolSet) {
       toolSet = Object.fromEntries(

@@ -6,7 +6,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
-import type { AgentTool } from '../tools/agent-tool';
+import type { ModelTool } from './turn-streamer';
 import { toolSchemaOf } from './tool-schemas';
 
 /**
@@ -14,7 +14,8 @@ import { toolSchemaOf } from './tool-schemas';
  * before this path existed, so a provider sees the same requests whichever path asks.
  */
 export function chatMessages(system: string, messages: ModelMessage[], systemRole: 'system' | 'developer'): ChatCompletionMessageParam[] {
-  const wire: ChatCompletionMessageParam[] = [{ role: systemRole, content: system }];
+  // No instructions (an action's own `context.llm` call without `system`) sends none, as the AI SDK does.
+  const wire: ChatCompletionMessageParam[] = system ? [{ role: systemRole, content: system }] : [];
   for (const message of messages) {
     switch (message.role) {
       case 'system':
@@ -36,7 +37,7 @@ export function chatMessages(system: string, messages: ModelMessage[], systemRol
   return wire;
 }
 
-export function chatTools(tools: AgentTool[]): ChatCompletionFunctionTool[] {
+export function chatTools(tools: readonly ModelTool[]): ChatCompletionFunctionTool[] {
   return tools.map((tool) => ({ type: 'function', function: { name: tool.name, description: tool.description, parameters: toolSchemaOf(tool).parameters } }));
 }
 

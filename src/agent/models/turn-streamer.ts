@@ -2,11 +2,23 @@ import type { ModelMessage } from 'ai';
 import type { ToolCallRequest } from '../engine/tool-executor';
 import type { AgentTool } from '../tools/agent-tool';
 
+/**
+ * What a model call offers: an agent's tools (a zod schema), or an interactive execution's actions (a JSON
+ * schema built from their fields). The model only picks and fills them in; the engine runs them.
+ */
+export type ModelTool = AgentTool | ActionOffer;
+
+export interface ActionOffer {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Record<string, unknown>;
+}
+
 export interface TurnRequest {
   system: string;
   messages: ModelMessage[];
   /** Empty: the model must answer in words (planning, or the forced final answer). */
-  tools: AgentTool[];
+  tools: readonly ModelTool[];
   signal: AbortSignal;
 }
 
