@@ -18,14 +18,17 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
   let t: TestApp;
   const open = (route: string, query: string) => TestSocket.open(`${t.wsUrl}/base/${route}?${query}`, auth);
 
-  beforeAll(async () => {
-    await model.start();
-    db = await kind.create();
-    t = await startTestApp({
+  const startApp = () =>
+    startTestApp({
       databaseUrl: db.url,
       imports: [ActionTreeTestModule],
       env: { MODEL_PROVIDER: 'openai-compatible', MODEL_BASE_URL: model.baseUrl, MODEL_NAME: 'test-model', MODEL_API_KEY: '', MODEL_MAX_RETRIES: '0' },
     });
+
+  beforeAll(async () => {
+    await model.start();
+    db = await kind.create();
+    t = await startApp();
   });
   afterEach(() => {
     expect(model.pending(), 'every scripted reply was used').toBe(0);
@@ -177,5 +180,26 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(await socket.next()).toEqual({ text: 'Old pond', object: { mood: 'calm' } });
     expect(await socket.next()).toMatchObject({ data: [{ name: 'Writer', usage: usage(2, 17, 3) }] });
     expect(model.requests[0]!.body.messages).toEqual([{ role: 'user', content: 'Write a haiku' }]);
+  });
+
+  it('resumes a loop of concurrent children and a context.llm call after a restart from the log alone, asking the model nothing again', async () => {
+    model.enqueue(calls({ name: 'MeetingStep', arguments: { label: 'x' } }, { name: 'MeetingStep', arguments: { label: 'y' } }), text('done'), text('Sunny'));
+    const before = await open('tree/trip', 'message=trip&session_id=trip-1');
+    const live = [];
+    for (let frame = 0; frame < 5; frame += 1) live.push(await before.next());
+    expect(live).toEqual(expect.arrayContaining([{ arrived: 'x' }, { arrived: 'y' }, { left: 'x' }, { left: 'y' }, { message: 'done' }]));
+    expect(await before.next()).toEqual({ question: 'Sunny: go?' });
+    expect(model.requests).toHaveLength(3);
+    await t.close();
+    t = await startApp();
+
+    const after = await open('tree/trip', 'message=ignored&session_id=trip-1');
+    expect(await after.next()).toEqual({ question: 'Sunny: go?' });
+    after.send(chat('yes'));
+    expect(await after.next()).toEqual({ answer: 'yes' });
+    // The replayed choices and the llm call kept their tokens; none was asked again.
+    expect(await after.next()).toMatchObject({ data: [{ name: 'Trip', usage: { calls: 3, inputTokens: 30 }, actions: [{ args: { label: 'x' } }, { args: { label: 'y' } }] }] });
+    expect((await after.closed).code).toBe(1000);
+    expect(model.requests).toHaveLength(3);
   });
 });

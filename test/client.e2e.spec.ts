@@ -139,7 +139,7 @@ describe.each(available)('the typed client against the built-in model, on %s', (
     expect(withoutSeq(frames)).toEqual([QUESTION, { message: "You're Correct!" }, CONTEXT]);
     expect(await session.closed).toEqual({ code: 1000, reason: 'done' });
     const history = await client().history(session.sessionId);
-    expect(history.items.map((row) => row.content)).toEqual(['4x4', "You're Correct!"]);
+    expect(history.items.map((row) => row.content)).toEqual(['4x4', 'Chose MathProblem', "You're Correct!"]);
   });
 
   it('interactive: a question listed and answered over REST reaches the open session', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryRepository } from '../src/history/history.repository';
 import { databaseKinds, type DatabaseKind, type TestDatabase } from './support/databases';
 import type { Reply } from './support/openai-compatible-server';
 import { useScriptedModel } from './support/scripted-model';
@@ -43,6 +44,42 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
       ['agent', 'Chose MathProblem', 'ActionStep'],
       ['agent', verdict, 'FinalAnswerStep'],
     ]);
+  });
+
+  it('is a run of the one engine: its log holds run events, each step journaled, and the run ends with its usage', async () => {
+    const socket = await TestSocket.open(url('message=4x4&session_id=s-run'), auth());
+    expect(await socket.next()).toEqual(QUESTION);
+    socket.send(chat('16'));
+    expect(await socket.next()).toEqual({ message: "You're Correct!" });
+    expect(await socket.next()).toEqual(CONTEXT);
+    await socket.closed;
+    const log = await t.app.get(HistoryRepository).list('s-run', { limit: 100 });
+    const runId = log[0]!.runId;
+    expect(log.every((event) => event.runId === runId)).toBe(true);
+    const shape = log.map((event) => {
+      const payload = event.payload as { journal?: { kind: string; ordinal: number }; tool?: string };
+      return [event.type, payload.journal ? `${payload.journal.kind}:${payload.journal.ordinal}` : payload.tool ?? null];
+    });
+    expect(shape).toEqual([
+      ['run.started', null],
+      ['user.message', null],
+      ['tool.call', 'call:0'],
+      ['step.started', null],
+      ['step.finished', 'choice:0'],
+      ['tool.call', 'call:1'],
+      ['input.requested', 'request:0'],
+      ['input.received', 'answer:0'],
+      ['step.finished', 'message:0'],
+      ['notify', 'notify:0'],
+      ['tool.result', 'result:0'],
+      ['tool.result', 'result:1'],
+      ['notify', 'notify:1'],
+      ['run.finished', null],
+    ]);
+    expect(log[0]!.payload).toMatchObject({ route: 'testing/interactive', input: '4x4' });
+    const actions = log.filter((event) => event.type === 'tool.call').map((event) => event.payload as { tool: string; args: unknown });
+    expect(actions).toMatchObject([{ tool: 'GeneralChat' }, { tool: 'MathProblem', args: { answer: 16 } }]);
+    expect(log.at(-1)!.payload).toMatchObject({ answer: "You're Correct!", usage: { model: expect.any(String) as string } });
   });
 
   it('handles a reply that is not a number: says so and asks again', async () => {

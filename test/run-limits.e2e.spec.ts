@@ -45,8 +45,9 @@ describe('run limits: RUN_TIMEOUT_MS in interactive sessions, RUN_MAX_OUTPUT_CHA
     const socket = await interactive('rl-long');
     expect(await socket.next()).toMatchObject({ event: 'error', data: { code: 'run.output_too_large' } });
     expect(await socket.closed).toEqual(FAILED);
-    const history = (await (await fetch(`${app().httpUrl}/history/rl-long`, auth())).json()) as Array<{ role: string }>;
-    expect(history.map((entry) => entry.role)).toEqual(['user']);
+    // The failed model step is in the history (so a replay's onError takes the same path), none of its text.
+    const history = (await (await fetch(`${app().httpUrl}/history/rl-long`, auth())).json()) as Array<{ role: string; content: string }>;
+    expect(history.map((entry) => [entry.role, entry.content])).toEqual([['user', expect.any(String)], ['agent', expect.stringMatching(/^Failed: .*RUN_MAX_OUTPUT_CHARS/)]]);
   });
 
   it('/chat streams up to the limit, then agent_error and message_end; the log holds exactly the limit', async () => {

@@ -1,4 +1,7 @@
-import { h } from './dom';
+import { describeError, h } from './dom';
+
+/** What a Reject click sends when the reason field is left empty (the model reads it, so it must say something). */
+export const DEFAULT_REJECT_REASON = 'rejected in the playground';
 
 const STEP_LABELS: Record<string, string> = {
   PlanningStep: '💡 Plan',
@@ -12,6 +15,7 @@ const STEP_LABELS: Record<string, string> = {
  */
 export class Transcript {
   private readonly streams = new Map<string, HTMLElement>();
+  private readonly approvals = new Map<string, HTMLElement>();
   private prompt: HTMLFormElement | null = null;
 
   constructor(private readonly root: HTMLElement) {}
@@ -23,6 +27,7 @@ export class Transcript {
   clear(): void {
     this.root.replaceChildren();
     this.streams.clear();
+    this.approvals.clear();
     this.prompt = null;
   }
 
@@ -104,6 +109,47 @@ export class Transcript {
 
   data(label: string, value: unknown): void {
     this.add(h('details', { class: 'step data' }, h('summary', { text: label }), h('pre', { text: JSON.stringify(value, null, 2) })));
+  }
+
+  /**
+   * A tool call waiting for approval: the tool, its arguments, Approve, and Reject with an optional reason. A click
+   * locks both buttons and calls `decide`; they stay locked until `approvalResult` (unless `decide` throws).
+   */
+  approval(id: string, tool: string, args: unknown, decide: (approved: boolean, reason: string) => void): void {
+    const reasonId = `reason-${id}`;
+    const reason = h('input', { attrs: { id: reasonId, name: 'reason', autocomplete: 'off', maxlength: '2000', placeholder: DEFAULT_REJECT_REASON } });
+    const approve = h('button', { class: 'primary', text: 'Approve', attrs: { type: 'button' } });
+    const reject = h('button', { text: 'Reject', attrs: { type: 'button' } });
+    const controls = [approve, reject, reason];
+    const card = h(
+      'div',
+      { class: 'step approval', attrs: { role: 'group', 'aria-label': `Approval for ${tool}`, 'data-approval-id': id } },
+      h('div', { class: 'who' }, '⏸ ', h('code', { text: tool }), ' waits for approval'),
+      h('pre', { text: JSON.stringify(args, null, 2) }),
+      h('div', { class: 'approval-actions' }, approve, reject, h('label', { class: 'visually-hidden', text: 'Reason to reject', attrs: { for: reasonId } }), reason),
+    );
+    const click = (approved: boolean) => {
+      for (const control of controls) control.disabled = true;
+      try {
+        decide(approved, reason.value.trim() || DEFAULT_REJECT_REASON);
+      } catch (error) {
+        for (const control of controls) control.disabled = false;
+        this.error(describeError(error));
+      }
+    };
+    approve.addEventListener('click', () => click(true));
+    reject.addEventListener('click', () => click(false));
+    this.approvals.set(id, card);
+    this.add(card);
+  }
+
+  /** The decision on `approval(id, …)`, from this page or any other decider (REST, another socket): locks it, shows it. */
+  approvalResult(id: string, approved: boolean, reason: string): void {
+    const card = this.approvals.get(id);
+    this.approvals.delete(id);
+    card?.classList.add(approved ? 'approved' : 'rejected');
+    for (const control of card?.querySelectorAll('button, input') ?? []) (control as HTMLButtonElement | HTMLInputElement).disabled = true;
+    this.note(approved ? '▶ Approved.' : `⛔ Rejected: ${reason}`);
   }
 
   /** An inline answer field under the agent's last message, for a question it waits on; replaces any earlier one. */

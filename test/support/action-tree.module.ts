@@ -107,6 +107,19 @@ export class Writer extends Action {
   }
 }
 
+@InteractiveAction({ description: 'Meets its steps at the same time, in a loop, then asks the model and the user.', children: [MeetingStep] })
+export class Trip extends Action {
+  static override concurrent = true;
+  static override maxIterations = 2;
+
+  override async post(context: InteractiveContext): Promise<ActionReturn> {
+    const weather = await context.llm.generateText('How is the weather?');
+    const answer = await context.waitForInput({ question: `${weather}: go?` });
+    await context.notify({ answer: answer.message });
+    return ActionReturn.GO;
+  }
+}
+
 @Injectable()
 @InteractiveRouter('/tree')
 export class TreeRouter {
@@ -138,6 +151,11 @@ export class TreeRouter {
   @InteractiveAgent('/writer')
   writer(context: InteractiveContext): Promise<void> {
     return this.run(context, Writer);
+  }
+
+  @InteractiveAgent('/trip')
+  trip(context: InteractiveContext): Promise<void> {
+    return this.run(context, Trip);
   }
 
   private async run(context: InteractiveContext, root: ActionClass): Promise<void> {

@@ -24,6 +24,12 @@ export function openChat({ gateway, transcript, setState }: SessionHost, chatId:
       case 'agent_step':
         transcript.dropStream(frame.message_id);
         return transcript.step(frame.step_type, frame.message);
+      case 'approval_request':
+        return transcript.approval(frame.approval_id, frame.tool, frame.args, (approved, reason) =>
+          approved ? chat.approve(frame.approval_id) : chat.reject(frame.approval_id, reason),
+        );
+      case 'approval_result':
+        return transcript.approvalResult(frame.approval_id, frame.approved, frame.reason);
       case 'message_end':
         return transcript.dropStream(frame.message_id);
       case 'agent_error':

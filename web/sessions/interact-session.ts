@@ -50,9 +50,9 @@ export function openInteract({ gateway, transcript, setState }: SessionHost, con
         return;
       case 'action':
         if (frame.action.type === 'request_handoff') return transcript.banner('🙋 Handed off: a human operator will reply here.');
-        // The playground shows the wait; the decision is made over REST (POST /approvals/{id}) or a client's approve().
-        if (frame.action.type === 'approval_request') return transcript.note(`⏸ ${frame.action.tool} waits for approval ${frame.action.approvalId}.`);
-        if (frame.action.type === 'approval_result') return transcript.note(frame.action.approved ? '▶ Approved.' : `⛔ Rejected: ${frame.action.reason}`);
+        // Decided here with the buttons, or anywhere else (POST /approvals/{id}, another socket): the result locks them.
+        if (frame.action.type === 'approval_request') return transcript.approval(frame.action.approvalId, frame.action.tool, frame.action.args, decide(frame.action.approvalId));
+        if (frame.action.type === 'approval_result') return transcript.approvalResult(frame.action.approvalId, frame.action.approved, frame.action.reason);
         return transcript.toolCall(frame.action.toolMetadata.toolName, frame.action.toolMetadata.input, frame.action.toolMetadata.output);
       case 'turn_end':
         sourcesShown = false;
@@ -64,6 +64,10 @@ export function openInteract({ gateway, transcript, setState }: SessionHost, con
         transcript.dropStream(STREAM);
         return transcript.error(`${frame.error.message} (${frame.error.code})`);
     }
+  }
+
+  function decide(approvalId: string) {
+    return (approved: boolean, reason: string) => (approved ? convo.approve(approvalId) : convo.reject(approvalId, reason));
   }
 
   return {
