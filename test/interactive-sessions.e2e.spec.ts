@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventLog } from '../src/event-log/event-log';
+import type { JournalRecord, NewLogEvent } from '../src/history/chat-log';
+import { HistoryRepository } from '../src/history/history.repository';
 import { databaseKinds, postgres, type DatabaseKind, type TestDatabase } from './support/databases';
 import { redisUrl } from './support/redis';
 import { ServerProcess } from './support/server-process';
@@ -163,6 +166,33 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect((await waiting()).find((session) => session.session_id === 'restart-rest')).toMatchObject({ question: QUESTION });
     expect((await post('restart-rest', { message: '16' })).status).toBe(202);
     expect(await eventually(() => history('restart-rest'), (items) => items.length === 3)).toEqual(['4x4', 'Chose MathProblem', "You're Correct!"]);
+  });
+
+  it('resumes an execution logged before executions ran as runs (session.started and journal entries): listed, answered, finished', async () => {
+    const sessionId = 'legacy-log';
+    const executionId = '6f1f1c9e-0000-4000-8000-000000000001';
+    await t.app.get(HistoryRepository).claimChat(sessionId, 'alice');
+    const writer = (await t.app.get(EventLog).open(sessionId))!;
+    const journal = (kind: string, ordinal: number, data: unknown): NewLogEvent => ({ type: 'journal', runId: executionId, payload: { executionId, kind, ordinal, data } as JournalRecord });
+    await writer.append(
+      [
+        { type: 'session.started', runId: executionId, payload: { executionId, route: 'testing/interactive', message: '4x4' } },
+        { type: 'user.message', runId: executionId, payload: { messageId: executionId, content: '4x4' } },
+        journal('choice', 0, { kind: 'actions', calls: [{ id: 'c1', name: 'MathProblem', args: { answer: 16 } }], usage: { calls: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 } }),
+        journal('request', 0, QUESTION),
+      ],
+      `session:${executionId}`,
+    );
+    await writer.close();
+    await t.close();
+    t = await startTestApp({ databaseUrl: db.url, imports: [TypedQuestionsModule] });
+    // Resumed at boot: the old question is logged again as a run event, so it is listed.
+    expect(await eventually(waiting, (sessions) => sessions.some((session) => session.session_id === sessionId))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ session_id: sessionId, route: 'testing/interactive', question: QUESTION })]),
+    );
+    expect((await post(sessionId, { message: '16' })).status).toBe(202);
+    // The recorded choice was replayed, not made again: no new model step in the history.
+    expect(await eventually(() => history(sessionId), (items) => items.length === 2)).toEqual(['4x4', "You're Correct!"]);
   });
 
   it('after a deploy that changed the question: the recorded question is not answered with, the new one is asked afresh', async () => {

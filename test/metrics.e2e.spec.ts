@@ -91,6 +91,24 @@ describe('GET /metrics', () => {
     await expect.poll(async () => valueOf(await scrape(`${t.httpUrl}/metrics`), 'agent_gateway_websocket_connections', { protocol: 'chat' })).toBe(0);
   });
 
+  it('counts an interactive session as a turn of the one engine, with its model call', async () => {
+    const before = await scrape(`${t.httpUrl}/metrics`);
+    const call = { provider: 'builtin', model: 'builtin-rules', outcome: 'ok' };
+    const callsBefore = valueOf(before, 'agent_gateway_model_call_duration_seconds_count', call) ?? 0;
+    const session = await TestSocket.open(`${t.wsUrl}/base/testing/interactive?message=4x4&session_id=metrics-session`, { headers: { Authorization: `Bearer ${alice}` } });
+    expect(await session.next()).toMatchObject({ message: expect.any(String) as string });
+    session.send({ type: 'chat', message: '16', metadata: null });
+    expect((await session.closed).code).toBe(1000);
+
+    const samples = await scrape(`${t.httpUrl}/metrics`);
+    const turn = { agent: 'assistant', protocol: 'interactive' };
+    expect(valueOf(samples, 'agent_gateway_turns_started_total', turn)).toBe(1);
+    expect(valueOf(samples, 'agent_gateway_turns_ended_total', { ...turn, outcome: 'finished' })).toBe(1);
+    // The model chose the action once; the turn's actions show as its tool calls.
+    expect(valueOf(samples, 'agent_gateway_model_call_duration_seconds_count', call)).toBe(callsBefore + 1);
+    expect(valueOf(samples, 'agent_gateway_tool_calls_total', { tool: 'MathProblem' })).toBe(1);
+  });
+
   it('counts refusals by code: REST errors and refused WebSocket upgrades', async () => {
     expect((await fetch(`${t.httpUrl}/auth/me`)).status).toBe(401);
     expect((await fetch(`${t.httpUrl}/auth/me`, { headers: { Authorization: 'Bearer nope' } })).status).toBe(401);
