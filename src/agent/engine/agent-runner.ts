@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { generateText, Output, type ModelMessage } from 'ai';
-import type { z } from 'zod';
+import type { ModelMessage } from 'ai';
 import { CodedError } from '../../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
-import { AgentError, AgentErrorCode } from '../agent.error';
-import type { AgentDefinition } from '../agent-definition';
-import { AgentRegistry } from '../agent.registry';
-import { FINAL_ANSWER_INSTRUCTION, GREETING_INSTRUCTION, PLANNING_INSTRUCTION } from '../models/instructions';
-import { ModelProvider, type ResolvedModel } from '../models/model-provider';
-import { providerError } from '../models/provider-errors';
-import type { RunEvent, RunEventBody, RunUsage } from '../run-events';
-import type { AgentTool } from '../tools/agent-tool';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { AgentTracer } from '../../tracing/agent-tracer';
-import type { RunSpan } from '../../tracing/run-span';
-import type { ModelTool } from '../models/turn-streamer';
-import { EmitQueue, raced, RunSuspended, type ActionModelCall, type ActionRun, type ObjectCall } from './action-run';
-import { LiveActionRun } from './live-action-run';
-import { streamModelTurn, type ModelTurn } from './model-turn';
-import { actionStepLog } from './step-log';
+import { AgentError, AgentErrorCode } from '../agent.error';
+import { AgentRegistry } from '../agent.registry';
+import { FINAL_ANSWER_INSTRUCTION, GREETING_INSTRUCTION, PLANNING_INSTRUCTION } from '../models/instructions';
+import { ModelProvider } from '../models/model-provider';
+import type { RunEvent, RunEventBody } from '../run-events';
+import { EmitQueue, raced, RunSuspended, type ActionRun } from './action-run';
 import { rejectedOutcome, requiresApproval, RunClock, type ApprovalDecider, type ApprovalDecision, type ApprovalRequest, type RunResume, type StepProgress } from './approvals';
+import { LiveActionRun } from './live-action-run';
+import { ModelSteps, type RunState } from './model-steps';
+import { actionStepLog } from './step-log';
 import { executeTool, toolMessages, type ToolCallRequest, type ToolOutcome } from './tool-executor';
 
 export interface RunRequest {
@@ -53,21 +46,6 @@ export type ActionProgram = (run: ActionRun) => Promise<void>;
 
 type RunMode = { kind: 'agent'; resume: RunResume | null } | { kind: 'actions'; route: string; program: ActionProgram; resumed: boolean };
 
-interface RunState {
-  agent: AgentDefinition;
-  model: ResolvedModel;
-  tools: AgentTool[];
-  messages: ModelMessage[];
-  signal: AbortSignal;
-  clock: RunClock;
-  approvals?: ApprovalDecider;
-  step: number;
-  deltaIndex: number;
-  /** Characters the run may still stream (RUN_MAX_OUTPUT_CHARS, all steps together). */
-  outputLeft: number;
-  usage: RunUsage;
-  trace: RunSpan;
-}
 
 /**
  * Runs one turn (user input → steps → answer) and streams neutral run events. Knows no protocol and
@@ -76,6 +54,7 @@ interface RunState {
 @Injectable()
 export class AgentRunner {
   private readonly logger = new Logger('AgentRunner');
+  private readonly modelSteps: ModelSteps;
 
   constructor(
     private readonly registry: AgentRegistry,
@@ -83,7 +62,9 @@ export class AgentRunner {
     private readonly tracer: AgentTracer,
     private readonly metrics: GatewayMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.modelSteps = new ModelSteps(config.run, metrics);
+  }
 
   run(request: RunRequest): AsyncGenerator<RunEvent> {
     return this.execute(request, { kind: 'agent', resume: null });
@@ -174,13 +155,13 @@ export class AgentRunner {
     if (resume) yield* this.actionStep(state, resume.text, resume.calls, chatId, runId, resume.progress);
     for (let actionSteps = resume?.actionSteps ?? 0; ; ) {
       if (agent.planningInterval && actionSteps % agent.planningInterval === 0) {
-        const plan = yield* this.modelStep(state, [], `${agent.systemPrompt}\n\n${PLANNING_INSTRUCTION}`, true);
+        const plan = yield* this.modelSteps.step(state, [], `${agent.systemPrompt}\n\n${PLANNING_INSTRUCTION}`, true);
         yield { type: 'step.finished', step: state.step, stepType: 'PlanningStep', content: plan.text };
         state.messages.push({ role: 'assistant', content: plan.text });
       }
       const outOfSteps = actionSteps >= agent.maxSteps;
       const system = outOfSteps ? `${agent.systemPrompt}\n\n${FINAL_ANSWER_INSTRUCTION}` : agent.systemPrompt;
-      const turn = yield* this.modelStep(state, outOfSteps ? [] : state.tools, system, false);
+      const turn = yield* this.modelSteps.step(state, outOfSteps ? [] : state.tools, system, false);
       if (turn.calls.length === 0) {
         yield { type: 'step.finished', step: state.step, stepType: 'FinalAnswerStep', content: turn.text };
         yield state.trace.ended({ type: 'run.finished', answer: turn.text, usage: state.usage });
@@ -195,105 +176,12 @@ export class AgentRunner {
   private async *actionSteps(state: RunState, runId: string, program: ActionProgram): AsyncGenerator<RunEventBody> {
     const queue = new EmitQueue();
     const run = new LiveActionRun(runId, state, queue, {
-      complete: (call) => this.completeStep(state, call, queue),
-      generateObject: (call) => this.objectStep(state, call, queue),
+      complete: (call) => this.modelSteps.complete(state, call, queue),
+      generateObject: (call) => this.modelSteps.object(state, call, queue),
     });
     void raced(program(run), state.signal).then(() => queue.end(), (error: unknown) => queue.end(error));
     yield* queue.drain();
     yield state.trace.ended({ type: 'run.finished', answer: run.answer, usage: state.usage });
-  }
-
-  /** A model step of an action run: the streamed step's path (limits, span, metrics, usage), its text kept, not sent. */
-  private async completeStep(state: RunState, call: ActionModelCall, queue: EmitQueue): Promise<ModelTurn> {
-    const step = this.modelStep(state, call.tools, call.system ?? '', false, call.messages);
-    for (;;) {
-      const next = await step.next();
-      if (next.done) return next.value;
-      if (next.value.type === 'step.started') await queue.push(next.value);
-    }
-  }
-
-  private async objectStep<Schema extends z.ZodType>(state: RunState, call: ObjectCall<Schema>, queue: EmitQueue) {
-    state.step = nextStep(state.step, this.config.run.maxSteps);
-    await queue.push({ type: 'step.started', step: state.step, planning: false });
-    const span = state.trace.modelCall(state.model, state.step);
-    const { model } = state;
-    try {
-      const result = await generateText({
-        model: model.model, system: call.system, messages: call.messages, output: Output.object({ schema: call.schema }), abortSignal: state.signal, maxRetries: model.maxRetries,
-      });
-      const turn = { text: '', calls: [], inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0, modelId: result.response.modelId };
-      state.usage.inputTokens += turn.inputTokens;
-      state.usage.outputTokens += turn.outputTokens;
-      span.answered(turn);
-      return { object: result.output as z.output<Schema>, inputTokens: turn.inputTokens, outputTokens: turn.outputTokens };
-    } catch (error) {
-      if (state.signal.aborted) throw error;
-      const failure = providerError(error, model.provider);
-      span.failed(failure);
-      throw failure;
-    } finally {
-      span.end();
-    }
-  }
-
-  private async *modelStep(state: RunState, tools: readonly ModelTool[], system: string, planning: boolean, messages = state.messages): AsyncGenerator<RunEventBody, ModelTurn> {
-    state.step = nextStep(state.step, this.config.run.maxSteps);
-    yield { type: 'step.started', step: state.step, planning };
-    const stream = streamModelTurn({ model: state.model, system, messages, tools, signal: state.signal });
-    const span = state.trace.modelCall(state.model, state.step);
-    const startedAt = performance.now();
-    let outcome: 'ok' | 'error' | null = null;
-    try {
-      for (;;) {
-        const next = await stream.next();
-        // The library reads ahead; nothing it buffered is emitted once the run is cancelled.
-        state.signal.throwIfAborted();
-        if (next.done) {
-          state.usage.inputTokens += next.value.inputTokens;
-          state.usage.outputTokens += next.value.outputTokens;
-          if (next.value.modelId) state.usage.model = next.value.modelId;
-          span.answered(next.value);
-          outcome = 'ok';
-          return next.value;
-        }
-        const delta = next.value;
-        // Two comparisons per token; the rare delta that is huge or crosses the limit takes the slow path.
-        if (delta.length > MAX_DELTA_CHARS || delta.length > state.outputLeft) {
-          yield* this.boundedDeltas(state, delta);
-          continue;
-        }
-        state.outputLeft -= delta.length;
-        yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta };
-      }
-    } catch (error) {
-      if (state.signal.aborted) throw error;
-      const failure = providerError(error, state.model.provider);
-      span.failed(failure);
-      outcome = 'error';
-      throw failure;
-    } finally {
-      span.end();
-      // A call abandoned by its caller (cancelled) is not a latency.
-      if (outcome) this.metrics.modelCall(state.model.provider, state.usage.model, (performance.now() - startedAt) / 1000, outcome);
-      // Closes the library's stream when we stop early, so it stops reading the provider's response.
-      await stream.return({ text: '', calls: [], inputTokens: 0, outputTokens: 0 });
-    }
-  }
-
-  /**
-   * A delta in pieces of at most MAX_DELTA_CHARS, so no frame or stored row carries a provider's giant chunk,
-   * and only up to RUN_MAX_OUTPUT_CHARS: what is past the limit is neither sent nor stored, and the run fails.
-   */
-  private *boundedDeltas(state: RunState, delta: string): Generator<RunEventBody> {
-    const allowed = cutAt(delta, Math.min(delta.length, state.outputLeft));
-    for (let from = 0; from < allowed; ) {
-      const to = cutAt(delta, Math.min(from + MAX_DELTA_CHARS, allowed));
-      yield { type: 'text.delta', step: state.step, index: state.deltaIndex++, delta: delta.slice(from, to) };
-      state.outputLeft -= to - from;
-      from = to;
-    }
-    if (allowed < delta.length) throw tooMuchText(this.config.run.maxOutputChars);
   }
 
   private async *actionStep(state: RunState, text: string, calls: ToolCallRequest[], chatId: string, runId: string, progress?: StepProgress): AsyncGenerator<RunEventBody> {
@@ -364,25 +252,6 @@ export class AgentRunner {
 }
 
 const RUN_OVER = 'the run is over';
-/** The longest text one `text.delta` carries: a client's frame and a stored row stay small whatever the provider sends. */
-export const MAX_DELTA_CHARS = 8192;
-
-function tooMuchText(limit: number): AgentError {
-  return new AgentError(AgentErrorCode.OutputTooLarge, `The answer grew past ${limit} characters (RUN_MAX_OUTPUT_CHARS); the rest was dropped`);
-}
-
-function nextStep(step: number, limit: number): number {
-  if (step >= limit) throw new AgentError(AgentErrorCode.OutputTooLarge, `The run needed more than ${limit} model calls (RUN_MAX_STEPS)`);
-  return step + 1;
-}
-
-/** `to`, or one before it when `to` would split a surrogate pair (a lone half is not valid JSON text for PostgreSQL). */
-function cutAt(text: string, to: number): number {
-  if (to >= text.length || to === 0) return to;
-  const code = text.charCodeAt(to - 1);
-  return code >= 0xd800 && code <= 0xdbff ? to - 1 : to;
-}
-
 // Formatted once per millisecond: tokens arrive many to a millisecond, and each needs its timestamp.
 let formattedMs = 0;
 let formatted = '';
