@@ -180,6 +180,9 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect(await socket.next()).toEqual({ text: 'Old pond', object: { mood: 'calm' } });
     expect(await socket.next()).toMatchObject({ data: [{ name: 'Writer', usage: usage(2, 17, 3) }] });
     expect(model.requests[0]!.body.messages).toEqual([{ role: 'user', content: 'Write a haiku' }]);
+    // The object's schema reaches the model (MODEL_STRUCTURED_OUTPUTS), not only a request for any JSON.
+    const format = (model.requests[1]!.body as { response_format?: { type: string; json_schema?: { schema: unknown } } }).response_format;
+    expect(format).toMatchObject({ type: 'json_schema', json_schema: { schema: { properties: { mood: { type: 'string' } } } } });
   });
 
   it('resumes a loop of concurrent children and a context.llm call after a restart from the log alone, asking the model nothing again', async () => {

@@ -107,7 +107,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ MODEL_PROVIDER: 'openai', MODEL_API_KEY: 'k' }).model).toMatchObject({ provider: 'openai', name: 'gpt-4o-mini' });
     expect(
       loadConfig({ MODEL_PROVIDER: 'openai-compatible', MODEL_BASE_URL: 'http://127.0.0.1:11434/v1', MODEL_NAME: 'llama3.2' }).model,
-    ).toEqual({ provider: 'openai-compatible', name: 'llama3.2', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined, maxRetries: 2 });
+    ).toEqual({ provider: 'openai-compatible', name: 'llama3.2', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined, maxRetries: 2, structuredOutputs: true });
     expect(problemsOf({ MODEL_PROVIDER: 'gpt' })[0]).toMatch(/^MODEL_PROVIDER must be one of: builtin, openai, anthropic, openai-compatible/);
     expect(problemsOf({ MODEL_PROVIDER: 'openai-compatible' })[0]).toMatch(/needs MODEL_BASE_URL/);
     expect(problemsOf({ MODEL_PROVIDER: 'anthropic' })[0]).toBe('MODEL_PROVIDER=anthropic needs MODEL_API_KEY');

@@ -22,7 +22,7 @@ export type AuthConfig =
 /** Which LLM answers; `builtin` is the offline rule-based stand-in. */
 export type ModelConfig =
   | { provider: 'builtin'; maxRetries: number }
-  | { provider: 'openai' | 'anthropic' | 'openai-compatible'; name: string; baseUrl?: string; apiKey?: string; maxRetries: number };
+  | { provider: 'openai' | 'anthropic' | 'openai-compatible'; name: string; baseUrl?: string; apiKey?: string; maxRetries: number; structuredOutputs: boolean };
 
 /** A sustained rate with the burst allowed on top of it. */
 export interface RateLimit {
@@ -181,7 +181,7 @@ function modelConfig(env: Environment): ModelConfig {
   const maxRetries = env.MODEL_MAX_RETRIES;
   if (env.MODEL_PROVIDER === 'builtin') return { provider: 'builtin', maxRetries };
   const name = env.MODEL_NAME ?? (env.MODEL_PROVIDER === 'openai-compatible' ? '' : DEFAULT_MODEL_NAMES[env.MODEL_PROVIDER]);
-  return { provider: env.MODEL_PROVIDER, name, baseUrl: env.MODEL_BASE_URL, apiKey: env.MODEL_API_KEY, maxRetries };
+  return { provider: env.MODEL_PROVIDER, name, baseUrl: env.MODEL_BASE_URL, apiKey: env.MODEL_API_KEY, maxRetries, structuredOutputs: env.MODEL_STRUCTURED_OUTPUTS };
 }
 
 function tracingConfig(env: Environment): AppConfig['tracing'] {

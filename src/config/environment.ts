@@ -178,6 +178,14 @@ export class Environment {
   @IntRange(0, 10)
   MODEL_MAX_RETRIES = 2;
 
+  /**
+   * Whether an OpenAI-compatible server is sent a typed object's JSON schema (`response_format: json_schema`); off,
+   * it is asked for any JSON object (`json_object`) and the answer is still checked against the schema.
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'MODEL_STRUCTURED_OUTPUTS must be true or false' })
+  MODEL_STRUCTURED_OUTPUTS = true;
+
   @IntRange(1000, 3600000)
   RUN_TIMEOUT_MS = 120000;
 

@@ -4,7 +4,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { LanguageModel } from 'ai';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { APP_CONFIG, type AppConfig, type ModelConfig } from '../../config/app-config';
 import { GatewayMetrics } from '../../metrics/gateway-metrics';
 import { meteredModel } from '../../metrics/model-call-meter';
 import type { AgentDefinition } from '../agent-definition';
@@ -26,7 +26,7 @@ export interface ResolvedModel {
   readonly maxRetries: number;
 }
 
-type ProviderName = 'openai' | 'anthropic' | 'openai-compatible';
+type ProviderSettings = Exclude<ModelConfig, { provider: 'builtin' }>;
 
 /** The only place that knows which LLM provider answers; everything above sees a LanguageModel and a TurnStreamer. */
 @Injectable()
@@ -52,7 +52,7 @@ export class ModelProvider {
     let resolved = this.cache.get(key);
     if (!resolved) {
       const { provider, baseUrl, apiKey, maxRetries } = settings;
-      const model = meteredModel(this.create(provider, name, baseUrl, apiKey), provider, this.metrics);
+      const model = meteredModel(this.create(settings, name), provider, this.metrics);
       // Anthropic has no Chat Completions wire; the AI SDK streams it.
       const streamer =
         provider === 'anthropic'
@@ -64,15 +64,17 @@ export class ModelProvider {
     return resolved;
   }
 
-  private create(provider: ProviderName, name: string, baseURL?: string, apiKey?: string): LanguageModelV3 {
-    switch (provider) {
+  private create(settings: ProviderSettings, name: string): LanguageModelV3 {
+    const { baseUrl: baseURL, apiKey } = settings;
+    switch (settings.provider) {
       case 'openai':
         // Chat Completions rather than the Responses API: it is what OpenAI-compatible proxies also speak.
         return createOpenAI({ apiKey, baseURL }).chat(name);
       case 'anthropic':
         return createAnthropic({ apiKey, baseURL })(name);
       case 'openai-compatible':
-        return createOpenAICompatible({ name: 'openai-compatible', baseURL: baseURL!, apiKey, includeUsage: true })(name);
+        // A typed object's schema reaches the model (context.llm.generateObject), as with OpenAI itself.
+        return createOpenAICompatible({ name: 'openai-compatible', baseURL: baseURL!, apiKey, includeUsage: true, supportsStructuredOutputs: settings.structuredOutputs })(name);
     }
   }
 }
