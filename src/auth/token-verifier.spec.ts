@@ -35,6 +35,20 @@ describe('TokenVerifier with a shared secret (HS256)', () => {
     await expect(verifier.verify(valid()).then(({ user }) => user)).resolves.toEqual({ sub: 'alice', roles: ['admin'] });
   });
 
+  it('takes a token it verified lately on trust (no key lookup, no signature check), never past its expiry', async () => {
+    let lookups = 0;
+    const counting = TokenVerifier.forConfig(config.auth, TEST_SECRET);
+    const keyFor = counting.keyFor.bind(counting);
+    counting.keyFor = (token) => ((lookups += 1), keyFor(token));
+    const token = valid();
+    const first = await counting.verify(token);
+    expect(await counting.verify(token)).toBe(first);
+    expect(lookups).toBe(1);
+    // An expired token is judged again, and refused, however recently it passed.
+    const shortLived = valid({ exp: Math.floor(Date.now() / 1000) - 31 });
+    expect(await rejection(counting, shortLived)).toBe(AuthErrorCode.TokenExpired);
+  });
+
   it('accepts it until its exp plus the clock tolerance, which is when a socket it opened closes', async () => {
     const exp = Math.floor(Date.now() / 1000) + 60;
     await expect(verifier.verify(valid({ exp }))).resolves.toMatchObject({ acceptedUntil: (exp + 30) * 1000 });

@@ -8,6 +8,14 @@ import { JwksKeySet } from './jwks-key-set';
 
 type KeyLookup = (kid: string | undefined) => Promise<KeyObject>;
 
+/**
+ * How long a verified token is taken on trust when it comes again (a reconnecting socket, a REST client's next
+ * call): a signature check is most of an upgrade's or a small request's CPU. Bounded so that a key the identity
+ * provider withdraws stops being honoured within this long; never past the token's own expiry.
+ */
+const TRUSTED_FOR_MS = 60_000;
+const TRUSTED_TOKENS = 10_000;
+
 /** A token that passed every check: whom it names, and until when (epoch ms) it is still accepted. */
 export interface VerifiedToken {
   user: AuthUser;
@@ -21,6 +29,8 @@ export interface VerifiedToken {
  */
 export class TokenVerifier {
   readonly verifyOptions: VerifyOptions & { algorithms: Algorithm[]; issuer?: string; audience?: string };
+  /** Tokens that passed lately, until when they are taken on trust (oldest first, for eviction). */
+  private readonly trusted = new Map<string, { verified: VerifiedToken; until: number }>();
 
   private constructor(
     private readonly lookupKey: KeyLookup,
@@ -48,15 +58,23 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    const now = Date.now();
+    const known = this.trusted.get(token);
+    if (known && known.until > now) return known.verified;
+    if (known) this.trusted.delete(token);
+    let verified: VerifiedToken;
     try {
       const key = await this.keyFor(token);
       const payload = jwt.verify(token, key, this.verifyOptions) as JwtPayload;
       const user = this.toUser(payload);
       // toUser has checked that exp is a number.
-      return { user, acceptedUntil: (payload.exp! + this.auth.clockToleranceS) * 1000 };
+      verified = { user, acceptedUntil: (payload.exp! + this.auth.clockToleranceS) * 1000 };
     } catch (error) {
       throw this.classify(error);
     }
+    if (this.trusted.size >= TRUSTED_TOKENS) this.trusted.delete(this.trusted.keys().next().value!);
+    this.trusted.set(token, { verified, until: Math.min(verified.acceptedUntil, now + TRUSTED_FOR_MS) });
+    return verified;
   }
 
   /** Checks the header before any key is fetched, so a forged alg never reaches a key lookup. */

@@ -60,7 +60,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
   async handleDisconnect(client: WebSocket): Promise<void> {
     const socket = this.sockets.get(client);
     socket?.guard.dispose();
-    socket?.gone.abort();
+    // A reason of our own: the default DOMException's stack capture was a tenth of an open-and-close's CPU.
+    socket?.gone.abort('socket closed');
     const follower = await socket?.follower;
     if (follower) await this.conversations.unfollow(follower);
   }

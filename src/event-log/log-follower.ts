@@ -87,7 +87,7 @@ export class LogFollower {
 
   stop(): void {
     if (this.gone.signal.aborted) return;
-    this.gone.abort();
+    this.gone.abort('follower stopped');
     this.unsubscribe();
   }
 

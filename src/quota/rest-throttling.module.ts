@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CoordinationHealth } from '../coordination/coordination';
 import { RedisConnections } from '../coordination/redis/redis-connections';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './rest-throttler.storage';
 import { RestThrottlerGuard } from './rest-throttler.guard';
 
@@ -16,7 +17,7 @@ import { RestThrottlerGuard } from './rest-throttler.guard';
         throttlers: [{ ttl: config.quotas.rest.windowMs, limit: config.quotas.rest.limit }],
         // Headers on every answer would be one more thing each route documents; a refusal says when to retry.
         setHeaders: false,
-        storage: redis ? new RedisThrottlerStorage(redis, health) : undefined,
+        storage: redis ? new RedisThrottlerStorage(redis, health) : new MemoryThrottlerStorage(),
       }),
     }),
   ],
