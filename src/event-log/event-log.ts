@@ -105,16 +105,18 @@ export class EventLog {
     const failed = (error: unknown) =>
       this.logger.warn(`chat ${chatId}: following the log failed, trying again until it works (${error instanceof Error ? error.message : String(error)})`);
     const step = <T>(work: () => Promise<T>, until: AbortSignal | undefined) => (until ? retrying(work, until, failed) : work());
-    const start = afterSeq ?? (await step(() => this.top(chatId), signal));
-    const follower = new LogFollower(chatId, start, this, listener);
+    // Live events are held back until the start is known.
+    const follower = new LogFollower(chatId, afterSeq ?? 0, this, listener);
     const leave = () => follower.stop();
     signal?.addEventListener('abort', leave, { once: true });
     try {
       const following = signal && AbortSignal.any([signal, follower.stopped]);
       follower.attach(await step(() => this.bus.subscribe(chatId, (event) => follower.live(fromWire(event))), following));
+      // From the newest: read once subscribed, so whatever comes after it is among the live events (no second read).
+      const start = afterSeq ?? (await step(() => this.top(chatId), following));
       if (listener.context && start > 0) for (const event of await step(() => this.runContext(chatId, start), following)) listener.context(event);
       // A failed read resumes where the follower is: nothing is delivered twice.
-      await step(() => follower.catchUp(), following);
+      await step(() => (afterSeq === null ? follower.startAt(start) : follower.catchUp()), following);
       return follower;
     } catch (error) {
       follower.stop();

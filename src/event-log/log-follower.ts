@@ -66,6 +66,24 @@ export class LogFollower {
     void retrying(() => this.catchUp(), this.gone.signal).catch(() => undefined);
   }
 
+  /**
+   * Starts after `seq`, the chat's newest when the subscription was already in place: every later event is among
+   * the live ones held back, so the log is read only when they skip a seq (a lost pub/sub message).
+   */
+  async startAt(seq: number): Promise<void> {
+    // Tried again after a failed read, it keeps what that read delivered.
+    this.last = Math.max(this.last, seq);
+    const from = this.last;
+    const held = (this.held ?? []).filter((event) => event.seq > from).sort((a, b) => a.seq - b.seq);
+    if (held.some((event, index) => event.seq !== from + 1 + index)) {
+      this.held = held;
+      await this.catchUp();
+      return;
+    }
+    this.held = null;
+    for (const event of held) this.deliver(event);
+  }
+
   /** Reads the log until it has caught up with the live events held back, then streams them. */
   async catchUp(): Promise<void> {
     for (;;) {
