@@ -63,7 +63,11 @@ export async function startGateway(config: BenchConfig, options: GatewayOptions)
     RUNS_IN_FLIGHT_PER_USER: '100000',
     REST_RATE_LIMIT: '10000000',
     ...model,
-  }, config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []);
+  }, [
+    ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
+    // Other diagnostics for the gateway (BENCH_NODE_ARGS="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/hs").
+    ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ]);
   const stop = async (): Promise<void> => {
     await proc.stop();
     rmSync(dataDir, { recursive: true, force: true });
