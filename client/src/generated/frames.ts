@@ -86,10 +86,11 @@ export type InteractErrorCode =
  * `interactive.not_waiting` (a chat frame while no action waits; the session goes on), `quota.rate_limited` (a
  * frame over the socket's or the user's rate, not handled; the session goes on). The session ends
  * (close `1011`) after: `action.input_timeout` (a `waitForInput` timed out and the action did not catch it),
- * `model.*` / `run.internal` (the model failed while choosing an action), `run.timeout` (the agent worked longer
- * than `RUN_TIMEOUT_MS` since the session's message or the last answer; waiting for an answer does not count),
- * `run.output_too_large` (the model's answer was longer than `RUN_MAX_OUTPUT_CHARS`), `log.*` (the session
- * could not be written), `action.failed` (the agent threw, or the session could not be started). A team's agent
+ * `model.*` (the model failed, choosing an action or in an action's `context.llm` call), `run.timeout` (the agent
+ * worked longer than `RUN_TIMEOUT_MS` since the session's message or the last answer; waiting for an answer does
+ * not count), `run.output_too_large` (the model's text over the session's run grew past `RUN_MAX_OUTPUT_CHARS`, or
+ * it needed more than `RUN_MAX_STEPS` model calls), `log.*` (the session could not be written), `action.failed`
+ * (the agent threw, or the session could not be started; the details are in the server log). A team's agent
  * function that throws a coded error of its own (a `CodedError` subclass) ends the session with that code
  * (the second form).
  *
@@ -109,7 +110,6 @@ export type InteractiveErrorCode =
       | 'model.unreachable'
       | 'model.malformed_response'
       | 'run.timeout'
-      | 'run.internal'
       | 'run.output_too_large'
       | 'log.unavailable'
       | 'log.writer_lost'
