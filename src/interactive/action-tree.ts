@@ -1,37 +1,18 @@
 import type { ModelMessage } from 'ai';
-import type { z } from 'zod';
 import { ActionReturn, type Action, type ActionClass } from '../agent/actions/action';
 import type { ActionChoice, ChosenCall } from '../agent/actions/action-chooser';
 import { checkActionArgs } from '../agent/actions/action-args';
 import type { ActionLlm } from '../agent/actions/action-llm';
 import { addUsage, noUsage, type ActionTreeNode, type ActionUsage } from '../agent/actions/action-usage';
 import { actionSpec, type ActionSpec } from '../agent/actions/action.decorators';
-import type { ChatInput, InputOptions, InteractiveContext, SerializedAction, TypedInput } from '../agent/actions/interactive-context';
+import type { InteractiveContext, SerializedAction } from '../agent/actions/interactive-context';
 import { RunSuspended, type ActionRun } from '../agent/engine/action-run';
+import { ActionContext } from './action-context';
+import type { Frame, TreeHost } from './action-frame';
 import type { ActionServices } from './action-services';
 import type { CallRecord, ResultRecord } from './journal-events';
 import type { JournalScope } from './journal-scope';
 import { JournaledModel } from './journaled-model';
-
-/** What the tree needs of the execution's context: its journaled effects, in a scope. */
-export interface TreeHost extends InteractiveContext {
-  /** A step recorded once: `notify` payloads, and the calls and results of actions. */
-  onceIn(scope: JournalScope, kind: 'notify' | 'call' | 'result', data: unknown): Promise<void>;
-  addMessageIn(scope: JournalScope, role: 'user' | 'assistant', content: string): Promise<void>;
-  assertLive(): void;
-}
-
-interface Frame {
-  action: Action;
-  spec: ActionSpec;
-  node: ActionTreeNode;
-  path: string;
-  scope: JournalScope;
-  /** What this action's choices add to the session's conversation: messages added, earlier rounds' calls and results. */
-  messages: ModelMessage[];
-  /** The messages this action and its children added, reported to the parent as this action's result. */
-  added: string[];
-}
 
 interface Outcome {
   last: Action;
@@ -240,58 +221,6 @@ export class ActionTree {
   private async conversation(): Promise<ModelMessage[]> {
     this.earlier ??= this.services.earlierMessages(this.host.sessionId, this.rootScope.executionId);
     return [...(await this.earlier), { role: 'user', content: this.host.message }];
-  }
-}
-
-/** The context a hook gets: the execution's, seen from its action (its place in the tree, its journal scope). */
-class ActionContext implements InteractiveContext {
-  constructor(
-    private readonly tree: ActionTree,
-    private readonly host: TreeHost,
-    private readonly frame: Frame,
-  ) {}
-
-  get sessionId(): string {
-    return this.host.sessionId;
-  }
-
-  get message(): string {
-    return this.host.message;
-  }
-
-  get user(): InteractiveContext['user'] {
-    return this.host.user;
-  }
-
-  get llm(): ActionLlm {
-    return this.tree.llm(this.frame);
-  }
-
-  waitForInput(payload: unknown, options?: { timeoutMs?: number }): Promise<ChatInput>;
-  waitForInput<Schema extends z.ZodType>(payload: unknown, options: InputOptions<Schema> & { schema: Schema }): Promise<TypedInput<z.output<Schema>>>;
-  waitForInput(payload: unknown, options?: InputOptions): Promise<ChatInput> {
-    if (this.frame.scope.isolated) {
-      throw new Error(`${this.frame.spec.name} runs concurrently with its siblings and cannot ask the client: a session has one question at a time`);
-    }
-    return this.host.waitForInput(payload, options as InputOptions & { schema: z.ZodType });
-  }
-
-  notify(payload: unknown): Promise<void> {
-    return this.tree.notify(this.frame, payload);
-  }
-
-  addMessage(role: 'user' | 'assistant', content: string): Promise<void> {
-    return this.tree.addMessage(this.frame, role, content);
-  }
-
-  start(actionClass: ActionClass, args: Record<string, unknown> = {}): Promise<[Action, ActionReturn]> {
-    return this.tree.start(actionClass, args, this.frame);
-  }
-
-  serialize(actions: Action[]): SerializedAction[];
-  serialize(): ActionTreeNode[];
-  serialize(actions?: Action[]): SerializedAction[] | ActionTreeNode[] {
-    return this.tree.serialize(actions);
   }
 }
 
