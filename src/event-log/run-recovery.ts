@@ -59,21 +59,30 @@ export class RunRecovery implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async recoverAll(): Promise<void> {
-    for (const { chatId, activeRun } of await this.repository.activeRuns(SWEEP_BATCH)) {
-      const [kind = '', id = ''] = activeRun.split(/:(.*)/s);
-      const recoverer = this.recoverers.get(kind);
-      if (!recoverer || (await this.locks.isHeld(chatId))) continue;
-      const writer = await this.log.open(chatId);
-      if (!writer) continue;
-      // It may have finished between the query and the lock.
-      if ((await this.repository.activeRun(chatId)) !== activeRun) {
-        await writer.close();
-        continue;
-      }
-      this.logger.log(`chat ${chatId}: taking over ${activeRun}, left behind by an instance that stopped`);
-      writer.skipUnstoredTail();
-      await recoverer(writer, id).catch((error: unknown) => this.logger.error(`recovering ${activeRun} of chat ${chatId} failed`, error instanceof Error ? error.stack : String(error)));
+    // Every chat in flight, a page at a time: under load most are held by live instances, and a first page of them
+    // must not hide the ones a stopped instance left behind.
+    for (let after = ''; ; ) {
+      const page = await this.repository.activeRuns(SWEEP_BATCH, after);
+      for (const { chatId, activeRun } of page) await this.recover(chatId, activeRun);
+      if (page.length < SWEEP_BATCH) break;
+      after = page.at(-1)!.chatId;
     }
     for (const sweep of this.sweeps) await sweep();
+  }
+
+  private async recover(chatId: string, activeRun: string): Promise<void> {
+    const [kind = '', id = ''] = activeRun.split(/:(.*)/s);
+    const recoverer = this.recoverers.get(kind);
+    if (!recoverer || (await this.locks.isHeld(chatId))) return;
+    const writer = await this.log.open(chatId);
+    if (!writer) return;
+    // It may have finished between the query and the lock.
+    if ((await this.repository.activeRun(chatId)) !== activeRun) {
+      await writer.close();
+      return;
+    }
+    this.logger.log(`chat ${chatId}: taking over ${activeRun}, left behind by an instance that stopped`);
+    writer.skipUnstoredTail();
+    await recoverer(writer, id).catch((error: unknown) => this.logger.error(`recovering ${activeRun} of chat ${chatId} failed`, error instanceof Error ? error.stack : String(error)));
   }
 }

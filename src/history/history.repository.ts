@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, Not } from 'typeorm';
-import { Chat } from './chat.entity';
+import { DataSource } from 'typeorm';
 import { logWritesFor, type LogWrites } from './log-writes';
 import { bindParameters } from './sql-parameters';
 
@@ -121,14 +120,13 @@ export class HistoryRepository {
     return chat?.active_run ?? null;
   }
 
-  /** Chats whose log says a run or an interactive execution is in flight. */
-  async activeRuns(limit: number): Promise<Array<{ chatId: string; activeRun: string }>> {
-    const chats = await this.db.getRepository(Chat).find({
-      where: { activeRun: Not(IsNull()) },
-      select: { id: true, activeRun: true },
-      take: limit,
-    });
-    return chats.map((chat) => ({ chatId: chat.id, activeRun: chat.activeRun! }));
+  /** Chats whose log says a run or an interactive execution is in flight, by id after `afterId` (a page at a time). */
+  async activeRuns(limit: number, afterId = ''): Promise<Array<{ chatId: string; activeRun: string }>> {
+    const chats = await this.rows<{ id: string; active_run: string }>(
+      'SELECT id, active_run FROM chats WHERE active_run IS NOT NULL AND id > :afterId ORDER BY id LIMIT :limit',
+      { afterId, limit },
+    );
+    return chats.map((chat) => ({ chatId: chat.id, activeRun: chat.active_run }));
   }
 
   /**
