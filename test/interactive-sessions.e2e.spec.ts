@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog } from '../src/event-log/event-log';
+import { RunRecovery } from '../src/event-log/run-recovery';
+import { SessionExecutions } from '../src/interactive/session-executions';
 import type { JournalRecord, NewLogEvent } from '../src/history/chat-log';
 import { HistoryRepository } from '../src/history/history.repository';
 import { databaseKinds, postgres, type DatabaseKind, type TestDatabase } from './support/databases';
@@ -159,13 +161,34 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     expect((await waiting()).map((session) => session.session_id)).toContain('rest-bad');
   });
 
-  it('after a restart: the waiting question is listed and answered over REST, and the history shows the result', async () => {
+  it('after a restart: the waiting question sleeps in the log (not in memory), is listed and answered over REST, and the history shows the result', async () => {
     await asked('restart-rest');
     await t.close();
     t = await startTestApp({ databaseUrl: db.url, imports: [TypedQuestionsModule] });
+    await t.app.get(RunRecovery).sweep();
+    // A question without a timeout needs nothing running: recovery left it dormant instead of replaying it.
+    expect(t.app.get(SessionExecutions).runsHere('restart-rest')).toBe(false);
+    expect(await t.app.get(HistoryRepository).activeRun('restart-rest')).toMatch(/^dormant:/);
     expect((await waiting()).find((session) => session.session_id === 'restart-rest')).toMatchObject({ question: QUESTION });
     expect((await post('restart-rest', { message: '16' })).status).toBe(202);
     expect(await eventually(() => history('restart-rest'), (items) => items.length === 3)).toEqual(['4x4', 'Chose MathProblem', "You're Correct!"]);
+  });
+
+  it('after a restart, a question with a timeout is resumed (its timer must run), and times out', async () => {
+    const env = { INTERACTIVE_INPUT_TIMEOUT_MS: '1500' };
+    const timed = await startTestApp({ databaseUrl: db.url, imports: [TypedQuestionsModule], env });
+    const socket = await TestSocket.open(`${timed.wsUrl}/base/testing/interactive?message=4x4&session_id=timed-restart`, auth());
+    expect(await socket.next()).toEqual(QUESTION);
+    await timed.close();
+    const again = await startTestApp({ databaseUrl: db.url, imports: [TypedQuestionsModule], env });
+    try {
+      await again.app.get(RunRecovery).sweep();
+      expect(await again.app.get(HistoryRepository).activeRun('timed-restart')).toMatch(/^session:/);
+      const ended = async () => (await again.app.get(HistoryRepository).list('timed-restart', { types: ['run.failed'], limit: 1 }))[0]?.payload;
+      expect(await eventually(ended, (payload) => payload !== undefined)).toMatchObject({ error: { code: 'action.input_timeout' } });
+    } finally {
+      await again.close();
+    }
   });
 
   it('resumes an execution logged before executions ran as runs (session.started and journal entries): listed, answered, finished', async () => {
@@ -202,6 +225,11 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     VERSIONED.question = 'Which colour, v2?';
     try {
       t = await startTestApp({ databaseUrl: db.url, imports: [TypedQuestionsModule] });
+      // Asleep since the restart, the session still shows the question its client was asked.
+      expect((await waiting()).find((session) => session.session_id === 'versioned')?.question).toEqual({ message: 'Which colour, v1?' });
+      // An answer to it wakes the session, whose code now asks another question: not used, and said so.
+      const stale = await post('versioned', { message: 'red' });
+      expect([stale.status, ((await stale.json()) as { code: string }).code]).toEqual([409, 'session.question_changed']);
       const listed = await eventually(waiting, (sessions) => sessions.some((session) => session.session_id === 'versioned' && JSON.stringify(session.question).includes('v2')));
       expect(listed.find((session) => session.session_id === 'versioned')?.question).toEqual({ message: 'Which colour, v2?' });
       expect((await post('versioned', { message: 'blue' })).status).toBe(202);

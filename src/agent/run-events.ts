@@ -39,7 +39,8 @@ export type RunEventBody =
   | { type: 'tool.result'; step: number; callId: string; tool: string; ok: boolean; output: unknown; journal?: JournalRef }
   | { type: 'sources'; step: number; sources: Source[] }
   /** An interactive action asks the client (`waitForInput`) and the run waits, off its clock, for the answer. */
-  | { type: 'input.requested'; step: number; requestId: string; payload: unknown; journal?: JournalRef }
+  /** `expiresAt` (epoch ms): the question has a timeout, so its execution must be running to honour it. */
+  | { type: 'input.requested'; step: number; requestId: string; payload: unknown; journal?: JournalRef; expiresAt?: number }
   /** The client's answer (or `{type: 'timeout'}`), recorded before the action sees it. */
   | { type: 'input.received'; step: number; requestId: string; input: unknown; journal?: JournalRef }
   | { type: 'notify'; step: number; payload: unknown; journal?: JournalRef }

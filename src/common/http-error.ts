@@ -93,6 +93,7 @@ function sessionStatus(code: SessionErrorCode): number {
     case SessionErrorCode.NotFound:
       return HttpStatus.NOT_FOUND;
     case SessionErrorCode.NotWaiting:
+    case SessionErrorCode.QuestionChanged:
       return HttpStatus.CONFLICT;
     case SessionErrorCode.UnknownStatus:
       return HttpStatus.BAD_REQUEST;

@@ -57,12 +57,14 @@ export class InteractiveRuntime implements TreeHost {
         // A question recorded without its answer is the one the session waits on: ask it again, don't record it twice.
         // A different one recorded here is superseded, with everything after it (SessionJournal), an early answer too.
         // One recorded before executions ran as runs is logged again as `input.requested`, so it is listed as waiting.
+        const timeoutMs = options.timeoutMs ?? this.deps.defaultTimeoutMs;
         if (!asked || journal.isLegacy('request', ordinal)) {
           if (!asked && journal.has('request', ordinal)) channel.dropEarly();
-          await journal.write('request', ordinal, question);
+          // A question with a timeout says when it expires: a recovery must resume it to honour that, not let it sleep.
+          await journal.write('request', ordinal, question, null, timeoutMs > 0 ? { expiresAt: Date.now() + timeoutMs } : undefined);
         }
         input = await this.deps.run
-          .waitForHuman(channel.ask(options.timeoutMs ?? this.deps.defaultTimeoutMs))
+          .waitForHuman(channel.ask(timeoutMs))
           .catch((error: unknown) => journalTimeout(error, (data) => journal.write('answer', ordinal, data)));
         this.assertLive();
         // Journaled before it is checked, refused ones too: a replay re-checks it and takes the same path.
@@ -126,3 +128,4 @@ export class InteractiveRuntime implements TreeHost {
     this.deps.run.signal.throwIfAborted();
   }
 }
+

@@ -10,6 +10,8 @@ import { isRunEnd } from '../history/chat-log';
 import { SessionExecutions } from './session-executions';
 import { SessionStore, type UnfinishedExecution } from './session.store';
 
+export type AnswerOutcome = 'taken' | 'not_waiting' | 'question_changed';
+
 export interface SessionOpening {
   sessionId: string;
   route: string;
@@ -67,15 +69,23 @@ export class InteractiveSessions {
     return next;
   }
 
-  /** A chat message from the client, to the execution wherever it runs; false when none waits for one. */
-  async input(sessionId: string, input: ChatInput): Promise<boolean> {
+  /**
+   * A chat input from the client, to the execution wherever it runs, waking it when it sleeps in the log (nothing
+   * runs it: no instance holds its writer). `question_changed`: woken, its code asked another question than the one
+   * answered (a deploy changed it), so the answer was not used.
+   */
+  async input(sessionId: string, input: ChatInput): Promise<AnswerOutcome> {
     const deadline = Date.now() + PATIENCE_MS;
     for (let attempt = 1; ; attempt += 1) {
       const here = this.executions.deliver(sessionId, input);
-      if (here !== null) return here;
+      if (here !== null) return here ? 'taken' : 'not_waiting';
       const answer = await this.control.request(sessionId, { kind: 'input', input }, INPUT_TIMEOUT_MS);
-      // Nothing took it: the execution is being resumed (its writer held, its channel not made yet), or it ended.
-      if (answer !== undefined || Date.now() >= deadline) return answer === true;
+      if (answer !== undefined) return answer === true ? 'taken' : 'not_waiting';
+      // Nobody holds the session: it sleeps (or its instance stopped), and this instance wakes it with the answer.
+      const writer = await this.log.open(sessionId);
+      if (writer) return this.executions.resumeWith(writer, input);
+      // Its writer is held without an execution for a moment (one starts, ends or resumes).
+      if (Date.now() >= deadline) return 'not_waiting';
       await pause(attempt);
     }
   }

@@ -13,6 +13,8 @@ export enum SessionErrorCode {
   /** Unknown, or another user's: the two are not told apart. */
   NotFound = 'session.not_found',
   NotWaiting = 'session.not_waiting',
+  /** The session was asleep, and its code (changed by a deploy) now asks another question: the answer was not used. */
+  QuestionChanged = 'session.question_changed',
   UnknownStatus = 'session.unknown_status',
 }
 

@@ -84,8 +84,9 @@ export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconn
     }
     // The execution may still be starting (or resuming) for this socket: answer it once it is.
     await connection.attachment;
-    const delivered = await this.sessions.input(connection.sessionId, { type: 'chat', message: body.message, metadata: body.metadata ?? null });
-    if (!delivered) connection.send(errorFrame(InteractiveErrorCode.NotWaiting, 'Nothing is waiting for input in this session', connection.position));
+    const outcome = await this.sessions.input(connection.sessionId, { type: 'chat', message: body.message, metadata: body.metadata ?? null });
+    // `question_changed`: the woken session asks its new question next, which is this socket's answer to give.
+    if (outcome === 'not_waiting') connection.send(errorFrame(InteractiveErrorCode.NotWaiting, 'Nothing is waiting for input in this session', connection.position));
   }
 
   @SubscribeMessage(WS_UNTYPED_FRAME)

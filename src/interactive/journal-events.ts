@@ -1,6 +1,7 @@
 import { baseKind, type JournalRef } from '../agent/journal-ref';
 import type { RunEventBody } from '../agent/run-events';
 import type { JournalRecord, LogEvent } from '../history/chat-log';
+import type { StepExtras } from './session-journal';
 
 /** What a journaled action call or result holds: the run event's own fields. */
 export interface CallRecord {
@@ -21,12 +22,12 @@ export interface ResultRecord {
  * replay needs in their own fields; a model call's result (a choice, an `llm` call) rides in `journal.data` of the
  * step it finishes. `addMessage` steps are the history entries themselves (InteractiveRuntime).
  */
-export function eventOf(record: JournalRecord, step: number): RunEventBody {
+export function eventOf(record: JournalRecord, step: number, extras: StepExtras = {}): RunEventBody {
   const ref: JournalRef = { kind: record.kind, ordinal: record.ordinal };
   const requestId = `${record.executionId}:${record.ordinal}`;
   switch (baseKind(record.kind)) {
     case 'request':
-      return { type: 'input.requested', step, requestId, payload: record.data, journal: ref };
+      return { type: 'input.requested', step, requestId, payload: record.data, journal: ref, ...(extras.expiresAt === undefined ? {} : { expiresAt: extras.expiresAt }) };
     case 'answer':
       return { type: 'input.received', step, requestId, input: record.data, journal: ref };
     case 'notify':

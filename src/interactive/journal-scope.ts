@@ -1,5 +1,5 @@
 import type { JournalKind, ScopableKind } from '../agent/journal-ref';
-import type { SessionJournal } from './session-journal';
+import type { JournalWriter, SessionJournal } from './session-journal';
 
 /**
  * The journal as one branch of the action tree sees it. The execution's own steps are the root scope
@@ -42,7 +42,7 @@ export class JournalScope {
     return this.journal.get<T>(this.kind(base), ordinal);
   }
 
-  write(base: ScopableKind, ordinal: number, data: unknown, logged?: () => Promise<void>): Promise<void> {
+  write(base: ScopableKind, ordinal: number, data: unknown, logged?: JournalWriter): Promise<void> {
     return this.journal.write(this.kind(base), ordinal, data, logged);
   }
 }

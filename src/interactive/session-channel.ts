@@ -14,6 +14,8 @@ interface PendingInput {
 export class SessionChannel {
   private pending: PendingInput | null = null;
   private early: ChatInput | null = null;
+  /** Settles when an early answer is taken by the question it was meant for (true) or dropped (false). */
+  private earlyFate: ((taken: boolean) => void) | null = null;
 
   /**
    * `awaitingAnswer`: the execution resumes towards a question the client was already asked; an answer
@@ -29,7 +31,10 @@ export class SessionChannel {
     this.awaitingAnswer = false;
     const early = this.early;
     this.early = null;
-    if (early) return Promise.resolve(early);
+    if (early) {
+      this.settleEarly(true);
+      return Promise.resolve(early);
+    }
     return new Promise((resolve, reject) => {
       const timer = timeoutMs
         ? setTimeout(() => {
@@ -61,6 +66,22 @@ export class SessionChannel {
   dropEarly(): void {
     this.awaitingAnswer = false;
     this.early = null;
+    this.settleEarly(false);
+  }
+
+  /**
+   * Whether the answer just delivered reached the question it was given for: at once when the execution was waiting,
+   * later for one that arrived while the execution replays (false when the code now asks another question).
+   */
+  delivered(): Promise<boolean> {
+    if (!this.early) return Promise.resolve(true);
+    return new Promise((resolve) => (this.earlyFate = resolve));
+  }
+
+  private settleEarly(taken: boolean): void {
+    const fate = this.earlyFate;
+    this.earlyFate = null;
+    fate?.(taken);
   }
 
   suspend(): void {

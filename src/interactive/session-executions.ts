@@ -15,7 +15,12 @@ import { InteractiveRuntime } from './interactive-runtime';
 import { eventOf } from './journal-events';
 import { SessionChannel } from './session-channel';
 import { SessionJournal } from './session-journal';
-import { SessionStore, type UnfinishedExecution } from './session.store';
+import { canSleep, SessionStore, type UnfinishedExecution } from './session.store';
+
+const REPLAY_PATIENCE_MS = 5000;
+
+/** An answer handed to a resumed execution: whether the question it replays to is the one answered. */
+type Handover = { answered: Promise<boolean> } | null;
 
 interface Execution {
   channel: SessionChannel;
@@ -43,7 +48,7 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
   ) {}
 
   onModuleInit(): void {
-    this.recovery.register('session', (writer) => this.resume(writer));
+    this.recovery.register('session', (writer) => this.recover(writer));
   }
 
   runsHere(sessionId: string): boolean {
@@ -64,11 +69,16 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     await Promise.all([...this.live.values()].map((execution) => execution.done));
   }
 
-  /** Runs the execution with the session's writer, which it closes when it ends (or fails to begin). */
-  async start(writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, isNew: boolean): Promise<void> {
+  /**
+   * Runs the execution with the session's writer, which it closes when it ends (or fails to begin). `answer`: for
+   * the question a resumed execution waits on, handed over before its code replays (see resumeWith).
+   */
+  async start(writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, isNew: boolean, answer?: ChatInput): Promise<Handover> {
     const sessionId = writer.chatId;
     const { executionId, route, message } = execution;
     const channel = new SessionChannel(execution.pending !== null);
+    // In an object: an async function returning the promise itself would wait for it.
+    const handover: Handover = answer && channel.deliver(answer) ? { answered: channel.delivered() } : null;
     const controller = new AbortController();
     const events = this.runner.runActions(
       { chatId: sessionId, runId: executionId, route, input: message, resumed: !isNew, protocol: 'interactive', signal: AbortSignal.any([controller.signal, writer.signal]) },
@@ -78,6 +88,7 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
       // The start is logged before the socket that opened the session is told it runs.
       const first = isNew ? await events.next() : null;
       if (first && !first.done && first.value.type === 'run.started') await this.store.begin(writer, first.value);
+      if (!isNew) await this.store.wake(writer, executionId);
     } catch (error) {
       await events.return(undefined);
       await writer.close();
@@ -90,24 +101,46 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
       this.live.delete(sessionId);
       await writer.close();
     });
+    return handover;
   }
 
-  /** Resumes the interrupted execution whose writer the caller took, with `input` for the question it waits on. */
-  async resumeWith(writer: ChatWriter, input: ChatInput): Promise<boolean> {
+  /**
+   * An execution a stopped instance left behind: resumed, unless it only waits on a question without a timeout.
+   * That one sleeps in the log (thousands may wait for days) until its socket reconnects or a REST answer comes.
+   */
+  private async recover(writer: ChatWriter): Promise<void> {
+    const interrupted = await this.store.unfinished(writer.chatId);
+    if (interrupted && canSleep(interrupted)) {
+      await this.store.sleep(writer, interrupted.executionId);
+      await writer.close();
+      return;
+    }
     await this.resume(writer);
-    return this.deliver(writer.chatId, input) ?? false;
   }
 
-  private async resume(writer: ChatWriter): Promise<void> {
+  /**
+   * Resumes the interrupted execution whose writer the caller took, with `input` for the question it waits on; tells
+   * whether the resumed code asked that same question (a deploy may have changed it: then the answer is not used).
+   */
+  async resumeWith(writer: ChatWriter, input: ChatInput): Promise<'taken' | 'not_waiting' | 'question_changed'> {
+    // Handed over before the code replays: a replay that asks another question must not get it.
+    const handover = await this.resume(writer, input);
+    if (!handover) return 'not_waiting';
+    // Replaying to the question takes moments; code that now works long before asking keeps the answer for it.
+    const taken = await Promise.race([handover.answered, new Promise<boolean>((resolve) => setTimeout(resolve, REPLAY_PATIENCE_MS, true).unref())]);
+    return taken ? 'taken' : 'question_changed';
+  }
+
+  private async resume(writer: ChatWriter, answer?: ChatInput): Promise<Handover> {
     const interrupted = await this.store.unfinished(writer.chatId);
     const owner = await this.store.owner(writer.chatId);
     if (!interrupted || owner === null) {
       await writer.append([], null);
       await writer.close();
-      return;
+      return null;
     }
     // The token that started it is gone; the owner's identity is what the session belongs to.
-    await this.start(writer, interrupted, { sub: owner, roles: [] }, false);
+    return this.start(writer, interrupted, { sub: owner, roles: [] }, false, answer);
   }
 
   /** The execution's code: the agent function mounted at its route, given a context whose every effect is a run event. */
@@ -115,7 +148,7 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     const { executionId, route, message } = execution;
     const handler = this.routes.find(route);
     if (!handler) throw new Error(`No interactive agent is mounted at ${route} any more`);
-    const journal = new SessionJournal(executionId, execution.journal, (record) => run.emit(eventOf(record, run.step)));
+    const journal = new SessionJournal(executionId, execution.journal, (record, extras) => run.emit(eventOf(record, run.step, extras)));
     const runtime = new InteractiveRuntime(writer.chatId, message, user, {
       run,
       journal,

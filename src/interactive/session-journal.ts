@@ -1,6 +1,11 @@
 import type { JournalKind, JournalRecord } from '../history/chat-log';
 
-export type JournalWriter = (record: JournalRecord) => Promise<void>;
+/** What a step's run event says beyond the record: when a question with a timeout expires. */
+export interface StepExtras {
+  expiresAt?: number;
+}
+
+export type JournalWriter = (record: JournalRecord, extras?: StepExtras) => Promise<void>;
 
 /**
  * Record and replay for one interactive execution. Each context call takes the next ordinal of its kind;
@@ -51,10 +56,10 @@ export class SessionJournal {
   }
 
   /** Records a step; one already recorded under this ordinal is superseded (see above). */
-  async write(kind: JournalKind, ordinal: number, data: unknown, logged?: () => Promise<void>): Promise<void> {
+  async write(kind: JournalKind, ordinal: number, data: unknown, logged?: JournalWriter | null, extras?: StepExtras): Promise<void> {
     const record = { executionId: this.executionId, kind, ordinal, data };
-    // `logged`: the step is logged another way than its run event (an `addMessage` is the history entry itself).
-    await (logged ? logged() : this.writer(record));
+    // `logged`: the step is logged another way than its plain run event (an `addMessage` is the history entry itself).
+    await (logged ?? this.writer)(record, extras);
     this.record(kind, ordinal, data);
   }
 

@@ -16,6 +16,16 @@ export interface UnfinishedExecution {
   pending: LogEvent | null;
 }
 
+/** The chats row's `active_run` of a session whose execution runs (or must be recovered), and of one left dormant. */
+export const IN_FLIGHT = 'session:';
+export const DORMANT = 'dormant:';
+
+/** Whether an unfinished execution can wait in the log alone: it waits on a question that has no timeout. */
+export function canSleep(execution: UnfinishedExecution): boolean {
+  const pending = execution.pending;
+  return pending?.type === 'input.requested' && pending.payload.expiresAt === undefined;
+}
+
 // An execution's whole journal is read back to resume it; this bounds a pathological one.
 const MAX_ENTRIES = 5000;
 const STARTS = ['run.started', 'session.started'] as const satisfies readonly ChatLogType[];
@@ -42,8 +52,21 @@ export class SessionStore {
     const { runId } = started;
     await writer.append(
       [runEventEntry(started, runId), { type: 'user.message', runId, payload: { messageId: runId, content: started.input } }],
-      `session:${runId}`,
+      `${IN_FLIGHT}${runId}`,
     );
+  }
+
+  /**
+   * The execution waits on a question with no timeout and nothing runs it: it stays in the log, not in memory, until
+   * its socket comes back or an answer arrives over REST. The recovery sweep leaves a `dormant:` marker alone.
+   */
+  async sleep(writer: ChatWriter, executionId: string): Promise<void> {
+    await writer.append([], `${DORMANT}${executionId}`);
+  }
+
+  /** Running again (resumed): a stopped instance's execution is recovered again. */
+  async wake(writer: ChatWriter, executionId: string): Promise<void> {
+    await writer.append([], `${IN_FLIGHT}${executionId}`);
   }
 
   /** A run event of the execution; its end clears the session's execution in flight. */

@@ -54,7 +54,11 @@ export class SessionsController {
     INVALID_CHAT_ID,
     BAD_PATH_ESCAPE,
     { status: 404, description: "No session has this id, or it is another user's", codes: [SessionErrorCode.NotFound] },
-    { status: 409, description: 'Nothing in the session waits for an answer', codes: [SessionErrorCode.NotWaiting] },
+    {
+      status: 409,
+      description: 'Nothing in the session waits for an answer; or the session was asleep and its code, changed by a deploy, now asks another question (the answer was not used)',
+      codes: [SessionErrorCode.NotWaiting, SessionErrorCode.QuestionChanged],
+    },
     LOG_UNAVAILABLE,
     DATABASE_DOWN,
   )

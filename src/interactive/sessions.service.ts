@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ChatInput } from '../agent/actions/interactive-context';
 import type { AuthUser } from '../auth/auth-user';
 import { assertChatId } from '../chat/chat.error';
-import { EventLog } from '../event-log/event-log';
-import { InteractiveSessions } from './interactive-sessions';
+import { InteractiveSessions, type AnswerOutcome } from './interactive-sessions';
 import { SessionError, SessionErrorCode } from './interactive.error';
-import { SessionExecutions } from './session-executions';
 import { SessionStore } from './session.store';
 import { SESSION_STATUSES, type AcceptedInput, type SessionInput, type SessionsQuery, type WaitingSession } from './sessions.dto';
 import { WaitingSessionsRepository } from './waiting-sessions.repository';
@@ -15,9 +13,7 @@ import { WaitingSessionsRepository } from './waiting-sessions.repository';
 export class SessionsService {
   constructor(
     private readonly sessions: InteractiveSessions,
-    private readonly executions: SessionExecutions,
     private readonly store: SessionStore,
-    private readonly log: EventLog,
     private readonly repository: WaitingSessionsRepository,
   ) {}
 
@@ -34,16 +30,17 @@ export class SessionsService {
     // Another user's session reads as unknown, as /history does, so ids cannot be probed.
     if ((await this.store.owner(sessionId)) !== user.sub) throw new SessionError(SessionErrorCode.NotFound, 'No session has this id');
     const input: ChatInput = { type: 'chat', message: body.message, metadata: body.metadata ?? null };
-    if (!(await this.deliver(sessionId, input))) throw new SessionError(SessionErrorCode.NotWaiting, 'Nothing in this session waits for an answer');
+    const outcome = await this.deliver(sessionId, input);
+    if (outcome === 'not_waiting') throw new SessionError(SessionErrorCode.NotWaiting, 'Nothing in this session waits for an answer');
+    if (outcome === 'question_changed') {
+      throw new SessionError(SessionErrorCode.QuestionChanged, 'The session now asks another question (its code changed): read it from GET /sessions?status=waiting and answer that');
+    }
     return { session_id: sessionId, message: input.message, metadata: input.metadata };
   }
 
-  private async deliver(sessionId: string, input: ChatInput): Promise<boolean> {
-    if (!(await this.store.unfinished(sessionId))?.pending) return false;
-    // Nobody runs the execution (its instance stopped, and recovery has not resumed it yet): resume it here.
-    const writer = this.executions.runsHere(sessionId) ? null : await this.log.open(sessionId);
-    if (writer) return this.executions.resumeWith(writer, input);
-    // It runs here or on another instance: the same path as the socket's chat frame.
+  private async deliver(sessionId: string, input: ChatInput): Promise<AnswerOutcome> {
+    if (!(await this.store.unfinished(sessionId))?.pending) return 'not_waiting';
+    // The same path as the socket's chat frame: to wherever it runs, or woken here.
     return this.sessions.input(sessionId, input);
   }
 }
