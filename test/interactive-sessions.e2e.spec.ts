@@ -191,6 +191,32 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     }
   });
 
+  it('INTERACTIVE_SLEEP_AFTER_MS: a question waited on that long puts its execution to sleep; the socket\'s answer and a REST answer wake it', async () => {
+    const sleepy = await startTestApp({ databaseUrl: db.url, env: { INTERACTIVE_SLEEP_AFTER_MS: '300' } });
+    try {
+      const asleep = (sessionId: string) => async () => !sleepy.app.get(SessionExecutions).runsHere(sessionId) && /^dormant:/.test((await sleepy.app.get(HistoryRepository).activeRun(sessionId)) ?? '');
+      const socket = await TestSocket.open(`${sleepy.wsUrl}/base/testing/interactive?message=4x4&session_id=sleepy-socket`, auth());
+      expect(await socket.next()).toEqual(QUESTION);
+      await expect.poll(asleep('sleepy-socket'), { timeout: 5000 }).toBe(true);
+      // The socket stayed open and heard nothing; its answer wakes the session, which goes on where it waited.
+      socket.send(chat('16'));
+      expect(await socket.next()).toEqual({ message: "You're Correct!" });
+      expect(await socket.next()).toEqual(CONTEXT);
+      expect((await socket.closed).code).toBe(1000);
+
+      const other = await TestSocket.open(`${sleepy.wsUrl}/base/testing/interactive?message=4x4&session_id=sleepy-rest`, auth());
+      expect(await other.next()).toEqual(QUESTION);
+      other.close();
+      await expect.poll(asleep('sleepy-rest'), { timeout: 5000 }).toBe(true);
+      const answered = await fetch(`${sleepy.httpUrl}/sessions/sleepy-rest/input`, { method: 'POST', headers: { ...auth().headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ message: '15' }) });
+      expect(answered.status).toBe(202);
+      const verdict = async () => (await sleepy.app.get(HistoryRepository).list('sleepy-rest', { types: ['run.finished'], limit: 1 }))[0]?.payload;
+      expect(await eventually(verdict, (payload) => payload !== undefined)).toMatchObject({ answer: "You're Wrong! Answer is 16" });
+    } finally {
+      await sleepy.close();
+    }
+  });
+
   it('resumes an execution logged before executions ran as runs (session.started and journal entries): listed, answered, finished', async () => {
     const sessionId = 'legacy-log';
     const executionId = '6f1f1c9e-0000-4000-8000-000000000001';

@@ -79,7 +79,8 @@ export interface AppConfig {
   };
   interact: { buckets: string[]; operatorRole: string; debugRole: string };
   /** `inputTimeoutMs` 0: a question without its own timeout waits for its answer as long as it takes. */
-  interactive: { basePath: string; inputTimeoutMs: number };
+  /** `sleepAfterMs`: a question without a timeout waited on this long puts its execution to sleep in the log (0: never). */
+  interactive: { basePath: string; inputTimeoutMs: number; sleepAfterMs: number };
   log: { level: Environment['LOG_LEVEL'] };
   /** Null: no /metrics. `port` null: served on PORT (and the legacy ports); `token` null: no token asked. */
   metrics: { token: string | null; port: number | null } | null;
@@ -138,7 +139,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     tracing: tracingConfig(env),
     chat: { busyPolicy: env.CHAT_BUSY_POLICY, disconnectPolicy: env.CHAT_DISCONNECT_POLICY, memoryTurns: env.CHAT_MEMORY_TURNS },
     interact: { buckets: env.INTERACT_BUCKETS, operatorRole: env.OPERATOR_ROLE, debugRole: env.DEBUG_ROLE },
-    interactive: { basePath: env.INTERACTIVE_BASE_PATH, inputTimeoutMs: env.INTERACTIVE_INPUT_TIMEOUT_MS },
+    interactive: { basePath: env.INTERACTIVE_BASE_PATH, inputTimeoutMs: env.INTERACTIVE_INPUT_TIMEOUT_MS, sleepAfterMs: env.INTERACTIVE_SLEEP_AFTER_MS },
     log: { level: env.LOG_LEVEL },
     metrics: env.METRICS_ENABLED ? { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null } : null,
     // Demo data has no place in production unless asked for; elsewhere it is what makes the server useful at once.

@@ -291,6 +291,10 @@ export class Environment {
   @IntRange(0, 86400000)
   INTERACTIVE_INPUT_TIMEOUT_MS = 0;
 
+  /** A session waiting this long on a question without a timeout leaves memory and sleeps in the log; 0: never. */
+  @IntRange(0, 86400000)
+  INTERACTIVE_SLEEP_AFTER_MS = 600000;
+
   @Transform(toList)
   @Matches(/^[\w().:-]{1,64}$/, { each: true, message: 'INTERACT_BUCKETS must list bucket names (letters, digits, ( ) . : _ -)' })
   INTERACT_BUCKETS: string[] = ['(default)', 'voiceglow-eu'];

@@ -7,6 +7,12 @@ interface PendingInput {
   timer: NodeJS.Timeout | null;
 }
 
+/** What a question with no timeout does once it has waited `afterMs`: its execution leaves memory (see SessionExecutions). */
+export interface IdleRule {
+  afterMs: number;
+  sleep(): void;
+}
+
 /**
  * Where an execution waits for the client's answer. The question itself reaches the client through the
  * event log (on whichever instance its socket is); the answer arrives here, forwarded if need be.
@@ -21,7 +27,10 @@ export class SessionChannel {
    * `awaitingAnswer`: the execution resumes towards a question the client was already asked; an answer
    * that arrives while it is still replaying its journal is kept for that question, not refused.
    */
-  constructor(private awaitingAnswer = false) {}
+  constructor(
+    private awaitingAnswer = false,
+    private readonly idle: IdleRule | null = null,
+  ) {}
 
   /**
    * Resolves with the client's next chat input. With a `timeoutMs` (> 0) it rejects with InputTimeoutError
@@ -36,12 +45,15 @@ export class SessionChannel {
       return Promise.resolve(early);
     }
     return new Promise((resolve, reject) => {
+      const idle = this.idle;
       const timer = timeoutMs
         ? setTimeout(() => {
             this.pending = null;
             reject(new InputTimeoutError(timeoutMs));
           }, timeoutMs)
-        : null;
+        : idle && idle.afterMs > 0
+          ? setTimeout(() => idle.sleep(), idle.afterMs)
+          : null;
       // A question never keeps the process alive: shutdown suspends it, and a resume asks it again.
       timer?.unref();
       this.pending = { resolve, reject, timer };

@@ -26,6 +26,8 @@ interface Execution {
   channel: SessionChannel;
   controller: AbortController;
   done: Promise<void>;
+  /** Going to sleep: answers wait for the writer's release, then wake it (InteractiveSessions.input). */
+  sleeping: boolean;
 }
 
 /**
@@ -55,9 +57,10 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
     return this.live.has(sessionId);
   }
 
-  /** A chat input for the execution running here: whether it waited for one; null when none runs here. */
+  /** A chat input for the execution running here: whether it waited for one; null when none runs (or stays) here. */
   deliver(sessionId: string, input: ChatInput): boolean | null {
-    return this.live.get(sessionId)?.channel.deliver(input) ?? null;
+    const live = this.live.get(sessionId);
+    return !live || live.sleeping ? null : live.channel.deliver(input);
   }
 
   /** Shutdown suspends executions without an outcome: their runs stay open, and they resume elsewhere or on restart. */
@@ -76,7 +79,10 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
   async start(writer: ChatWriter, execution: UnfinishedExecution, user: AuthUser, isNew: boolean, answer?: ChatInput): Promise<Handover> {
     const sessionId = writer.chatId;
     const { executionId, route, message } = execution;
-    const channel = new SessionChannel(execution.pending !== null);
+    // The question waited on longest without a timeout puts its execution to sleep (INTERACTIVE_SLEEP_AFTER_MS):
+    // a user's sessions left waiting do not pile up in memory, nor hold writers, until the next restart.
+    const idle = { afterMs: this.config.interactive.sleepAfterMs, sleep: () => this.putToSleep(sessionId) };
+    const channel = new SessionChannel(execution.pending !== null, idle);
     // In an object: an async function returning the promise itself would wait for it.
     const handover: Handover = answer && channel.deliver(answer) ? { answered: channel.delivered() } : null;
     const controller = new AbortController();
@@ -94,14 +100,25 @@ export class SessionExecutions implements OnModuleInit, BeforeApplicationShutdow
       await writer.close();
       throw error;
     }
-    writer.handle('input', (request) => Promise.resolve(channel.deliver(request.input as ChatInput)));
-    const live: Execution = { channel, controller, done: Promise.resolve() };
+    const live: Execution = { channel, controller, done: Promise.resolve(), sleeping: false };
+    // An answer forwarded while it goes to sleep gets no reply: the sender waits for the writer and wakes it.
+    writer.handle('input', (request) => Promise.resolve(live.sleeping ? undefined : channel.deliver(request.input as ChatInput)));
     this.live.set(sessionId, live);
     live.done = this.log(writer, executionId, events).finally(async () => {
       this.live.delete(sessionId);
+      if (live.sleeping) await this.store.sleep(writer, executionId).catch((error: unknown) => this.logger.warn(`session ${sessionId} could not be put to sleep: ${String(error)}`));
       await writer.close();
     });
     return handover;
+  }
+
+  /** Suspends a waiting execution (no end is logged) and marks it dormant: the next answer or socket wakes it. */
+  private putToSleep(sessionId: string): void {
+    const live = this.live.get(sessionId);
+    if (!live || live.sleeping) return;
+    live.sleeping = true;
+    live.controller.abort(new RunSuspended());
+    live.channel.suspend();
   }
 
   /**
