@@ -212,6 +212,13 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
       expect(answered.status).toBe(202);
       const verdict = async () => (await sleepy.app.get(HistoryRepository).list('sleepy-rest', { types: ['run.finished'], limit: 1 }))[0]?.payload;
       expect(await eventually(verdict, (payload) => payload !== undefined)).toMatchObject({ answer: "You're Wrong! Answer is 16" });
+      // Each sleep ended a part of the run as `suspended`, not as cancelled; each woken part finished.
+      const metrics = await (await fetch(`${sleepy.httpUrl}/metrics`)).text();
+      const ended = (outcome: string) => {
+        const line = metrics.split('\n').find((text) => text.startsWith('agent_gateway_turns_ended_total{') && text.includes(`outcome="${outcome}"`) && text.includes('protocol="interactive"'));
+        return line ? Number(line.split(' ').at(-1)) : 0;
+      };
+      expect([ended('suspended'), ended('finished'), ended('cancelled')]).toEqual([2, 2, 0]);
     } finally {
       await sleepy.close();
     }

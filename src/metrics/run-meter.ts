@@ -13,7 +13,8 @@ export interface RunInstruments {
   toolLabels: Set<string>;
 }
 
-type Outcome = 'finished' | 'failed' | 'cancelled';
+/** `suspended`: stopped without an end, to go on elsewhere (a shutdown, or an interactive session going to sleep). */
+type Outcome = 'finished' | 'failed' | 'cancelled' | 'suspended';
 
 // Tool names come from the model: an invented one must not grow the label set without bound.
 const MAX_TOOL_LABELS = 64;
@@ -69,6 +70,11 @@ export class RunMeter {
   /** The consumer stopped reading before the run's end: the run stopped, so it counts as cancelled. */
   close(): void {
     if (this.state === 'running') this.end('cancelled');
+  }
+
+  /** The run stopped to go on later: its part so far ends as `suspended`, and the part that resumes counts anew. */
+  suspended(): void {
+    if (this.state === 'running') this.end('suspended');
   }
 
   private begin(): void {

@@ -128,7 +128,10 @@ export class AgentRunner {
       // What the model calls cost until here is spent all the same.
       const usage = state ? { usage: state.usage } : {};
       // Stopped to go on elsewhere: no end, the log stays open for the resume.
-      if (error instanceof RunSuspended || request.signal?.reason instanceof RunSuspended) return;
+      if (error instanceof RunSuspended || request.signal?.reason instanceof RunSuspended) {
+        meter.suspended();
+        return;
+      }
       if (request.signal?.aborted) {
         yield envelope(trace.ended({ type: 'run.cancelled', reason: reasonOf(request.signal), ...usage }));
       } else if (clock.signal.aborted) {
