@@ -82,6 +82,8 @@ export class InteractiveSessions {
       const answer = await this.control.request(sessionId, { kind: 'input', input }, INPUT_TIMEOUT_MS);
       if (answer !== undefined) return answer === true ? 'taken' : 'not_waiting';
       // Nobody holds the session: it sleeps (or its instance stopped), and this instance wakes it with the answer.
+      // An answer to a finished session costs one read, not a writer taken and a write.
+      if (!(await this.store.inFlight(sessionId))) return 'not_waiting';
       const writer = await this.log.open(sessionId);
       if (writer) return this.executions.resumeWith(writer, input);
       // Its writer is held without an execution for a moment (one starts, ends or resumes).

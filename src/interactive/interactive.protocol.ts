@@ -95,17 +95,25 @@ export function framesFor(event: LogEvent, executionId: string): InteractiveOutp
 }
 
 export function errorFrame(code: InteractiveErrorCode | QuotaErrorCode, message: string, seq: number): InteractiveFrame {
+  return codedFrame(code, message, seq);
+}
+
+/**
+ * A failed run, as this protocol tells it: the engine's codes, with the agent's own failures named as actions'. A
+ * code the engine does not own (a coded error of the log, or of a team's own code) is passed on as it is.
+ */
+function failureFrame(error: RunFailure, seq: number): InteractiveFrame {
+  if (!isAgentErrorCode(error.code)) return codedFrame(error.code, error.message, seq);
+  const code = wireCode(error.code);
+  return codedFrame(code, code === InteractiveErrorCode.ActionFailed ? ACTION_FAILED : error.message, seq);
+}
+
+function codedFrame(code: string, message: string, seq: number): InteractiveFrame {
   return { event: 'error', data: { code, message }, seq };
 }
 
-/** A failed run, as this protocol tells it: the engine's codes, with the agent's own failures named as actions'. */
-function failureFrame(error: RunFailure, seq: number): InteractiveFrame {
-  if (!isAgentErrorCode(error.code)) return errorFrame(error.code as InteractiveErrorCode, error.message, seq);
-  const code = wireCode(error.code);
-  return errorFrame(code, code === InteractiveErrorCode.ActionFailed ? ACTION_FAILED : error.message, seq);
-}
-
-function wireCode(code: AgentErrorCode): InteractiveErrorCode {
+/** `model.*` codes are kept: a client may retry some of them. */
+function wireCode(code: AgentErrorCode): InteractiveErrorCode | AgentErrorCode {
   switch (code) {
     // The agent's code threw: its message (and stack) is for the server log only.
     case AgentErrorCode.Internal:
@@ -124,8 +132,7 @@ function wireCode(code: AgentErrorCode): InteractiveErrorCode {
     case AgentErrorCode.ProviderTimeout:
     case AgentErrorCode.ProviderUnreachable:
     case AgentErrorCode.MalformedResponse:
-      // The model's failures keep their codes (model.*): a client may retry some of them.
-      return code as unknown as InteractiveErrorCode;
+      return code;
   }
 }
 

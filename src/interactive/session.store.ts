@@ -43,6 +43,12 @@ export class SessionStore {
     return this.history.claimChat(sessionId, userId);
   }
 
+  /** Whether the session has an execution that has not finished (running, or asleep in the log). */
+  async inFlight(sessionId: string): Promise<boolean> {
+    const marker = await this.history.activeRun(sessionId);
+    return marker !== null && (marker.startsWith(IN_FLIGHT) || marker.startsWith(DORMANT));
+  }
+
   owner(sessionId: string): Promise<string | null> {
     return this.history.findOwner(sessionId);
   }

@@ -46,7 +46,6 @@ export type ActionProgram = (run: ActionRun) => Promise<void>;
 
 type RunMode = { kind: 'agent'; resume: RunResume | null } | { kind: 'actions'; route: string; program: ActionProgram; resumed: boolean };
 
-
 /**
  * Runs one turn (user input → steps → answer) and streams neutral run events. Knows no protocol and
  * stores nothing: adapters translate the events, services persist them.
