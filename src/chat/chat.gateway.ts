@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { CodedError } from '../common/coded-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -12,15 +12,17 @@ import { EventLogError, EventLogErrorCode } from '../event-log/event-log.error';
 import { HistoryService } from '../history/history.service';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
+import type { FrameReceiver } from '../ws/frame-receiver';
 import { QuotaError } from '../quota/quota.error';
-import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
+import { unroutable, WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { ChatSocket } from './chat-socket';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
 import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame, type DecisionFrame } from './chat.protocol';
 
 /** WS /chat/{chat_id}: frames in, the chat's logged events out as frames; ownership was settled during the upgrade. */
-@WebSocketGateway({ path: '/chat/:chatId', upgradeCheck: ChatUpgradeCheck })
-export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
+// Referring to the class in its own decorator is fine: the decorator runs once the class exists.
+@WebSocketGateway({ path: '/chat/:chatId', upgradeCheck: ChatUpgradeCheck, frames: ChatGateway })
+export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, FrameReceiver {
   private readonly logger = new Logger('ChatGateway');
   private readonly sockets = new WeakMap<WebSocket, ChatSocket>();
 
@@ -66,47 +68,32 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
     if (follower) await this.conversations.unfollow(follower);
   }
 
-  @SubscribeMessage('client')
-  onClient(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
-    return this.inOrder(client, (socket) => this.handle(socket, body));
-  }
-
-  @SubscribeMessage('cancel')
-  onCancel(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
-    return this.inOrder(client, (socket) => this.handle(socket, body));
-  }
-
-  @SubscribeMessage('approve')
-  onApprove(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
-    return this.inOrder(client, (socket) => this.handle(socket, body));
-  }
-
-  @SubscribeMessage('reject')
-  onReject(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): Promise<void> {
-    return this.inOrder(client, (socket) => this.handle(socket, body));
-  }
-
-  @SubscribeMessage('get_history')
-  onGetHistory(@ConnectedSocket() client: WebSocket): Promise<void> {
-    return this.inOrder(client, async (socket) => {
-      // Once the follower has started, the reply is queued after the point where the socket joined the log.
-      if (await socket.follower) socket.reply((seq) => this.chatHistory(socket, seq));
-    });
-  }
-
-  @SubscribeMessage(WS_UNTYPED_FRAME)
-  onUntyped(@ConnectedSocket() client: WebSocket): Promise<void> {
-    return this.refuse(client, 'The frame needs a "type": "client", "cancel", "approve", "reject" or "get_history"');
-  }
-
-  @SubscribeMessage(WS_INVALID_FRAME)
-  onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): Promise<void> {
-    return this.refuse(client, body.error);
+  /** Every frame of the chat's sockets, one at a time per socket (see ChatSocket). */
+  receiveFrame(client: WebSocket, event: string, data: unknown): Promise<void> {
+    switch (event) {
+      case 'client':
+      case 'cancel':
+      case 'approve':
+      case 'reject':
+        return this.inOrder(client, (socket) => this.handle(socket, data as Record<string, unknown>));
+      case 'get_history':
+        return this.inOrder(client, async (socket) => {
+          // Once the follower has started, the reply is queued after the point where the socket joined the log.
+          if (await socket.follower) socket.reply((seq) => this.chatHistory(socket, seq));
+        });
+      case WS_UNTYPED_FRAME:
+        return this.refuse(client, 'The frame needs a "type": "client", "cancel", "approve", "reject" or "get_history"');
+      case WS_INVALID_FRAME:
+        return this.refuse(client, (data as InvalidFrame).error);
+      case WS_REFUSED_FRAME:
+        return this.refused(client, data as RefusedFrame);
+      default:
+        return this.refuse(client, unroutable(event).data.error);
+    }
   }
 
   /** Over its rate: the message is not kept, so a `client` frame's message also ends here, as after any refusal. */
-  @SubscribeMessage(WS_REFUSED_FRAME)
-  onRefused(@ConnectedSocket() client: WebSocket, @MessageBody() refused: RefusedFrame): Promise<void> {
+  private refused(client: WebSocket, refused: RefusedFrame): Promise<void> {
     const messageId = typeof refused.frame?.message_id === 'string' && refused.frame.message_id !== '' ? refused.frame.message_id : undefined;
     return this.inOrder(client, (socket) => {
       socket.reply((seq) => errorFrame(socket.chatId, refused.message, seq, messageId, refused.code));

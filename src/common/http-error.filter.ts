@@ -16,7 +16,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, headers, body } = toHttpError(exception);
     this.metrics.refused('http', body.code);
-    if (status >= 500 && !(exception instanceof HttpException)) this.logger.error(exception);
+    // The request id by hand: lines logged deeper in a request do not carry it (see request-logger.ts).
+    if (status >= 500 && !(exception instanceof HttpException)) this.logger.error({ err: exception, requestId: request.id });
     if (request.id !== undefined) body.requestId = String(request.id);
     response.status(status).set(headers).json(body);
   }

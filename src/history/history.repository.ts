@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { logWritesFor, type LogWrites } from './log-writes';
+import { plainSqlFor } from './plain-sql';
 import { bindParameters } from './sql-parameters';
 
 export interface StoredChatEvent {
@@ -40,13 +41,10 @@ export class HistoryRepository {
    * stored; null when the chat does not exist or a newer lease already wrote it.
    */
   async fence(chatId: string, fence: number): Promise<number | null> {
-    const [sql, params] = this.db.driver.escapeQueryWithParameters(
+    const rows = await this.rows<{ last_seq: number | string }>(
       'UPDATE chats SET writer_fence = :fence WHERE id = :chatId AND writer_fence < :fence RETURNING last_seq',
       { fence, chatId },
     );
-    const raw = await this.db.query<unknown[]>(sql, params);
-    // PostgreSQL answers an UPDATE with [rows, rowCount]; SQLite with the rows alone.
-    const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as Array<{ last_seq: number | string }>;
     return rows.length === 0 ? null : Number(rows[0]!.last_seq);
   }
 
@@ -135,7 +133,7 @@ export class HistoryRepository {
    */
   private rows<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
     const [query, values] = bindParameters(sql, parameters, this.db.options.type === 'postgres' ? 'postgres' : 'sqlite');
-    return this.db.query<T[]>(query, values);
+    return plainSqlFor(this.db).rows<T>(query, values);
   }
 
   private async events(sql: string, parameters: Record<string, unknown>): Promise<StoredChatEvent[]> {

@@ -21,11 +21,11 @@ export function logWritesFor(db: DataSource): LogWrites {
 
 class SqliteLogWrites implements LogWrites {
   private readonly updates = new Map<string, Statement>();
-  private readonly insert: Statement;
+  /** `inserts[n - 1]` stores n rows in one statement, prepared when first needed. */
+  private readonly inserts: Statement[] = [];
   private readonly inTransaction: (chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined) => boolean;
 
   constructor(private readonly db: Database) {
-    this.insert = db.prepare('INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)');
     this.inTransaction = db.transaction((chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined) =>
       this.writeNow(chatId, fence, events, activeRun),
     );
@@ -47,12 +47,26 @@ class SqliteLogWrites implements LogWrites {
     if (!update) this.updates.set(sql, (update = this.db.prepare(sql)));
     const { changes } = update.run({ chatId, fence, lastSeq: events.at(-1)?.seq ?? null, activeRun: activeRun ?? null });
     if (changes === 0) return false;
-    for (const event of events) {
-      this.insert.run(chatId, event.seq, event.runId, event.type, JSON.stringify(event.payload ?? null), event.createdAt.getTime());
+    for (let from = 0; from < events.length; from += INSERT_ROWS_MAX) {
+      const rows = events.slice(from, from + INSERT_ROWS_MAX);
+      const values: unknown[] = [];
+      for (const event of rows) values.push(chatId, event.seq, event.runId, event.type, JSON.stringify(event.payload ?? null), event.createdAt.getTime());
+      this.insertOf(rows.length).run(values);
     }
     return true;
   }
+
+  private insertOf(rows: number): Statement {
+    return (this.inserts[rows - 1] ??= this.db.prepare(`${INSERT_EVENTS} ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`));
+  }
 }
+
+const INSERT_EVENTS = 'INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms) VALUES';
+/**
+ * Rows per INSERT: a batch of deltas is a few statements rather than one per row (each statement's binding and
+ * step cost more than the row), and at most 64 statements are ever prepared (384 parameters, far below SQLite's limit).
+ */
+const INSERT_ROWS_MAX = 64;
 
 // One statement, so one round trip: the fence check and update, then the rows (none when fenced out).
 const POSTGRES_WRITE = `

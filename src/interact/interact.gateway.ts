@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConversationService } from '../conversation/conversation.service';
@@ -9,7 +9,8 @@ import { StreamPressure } from '../conversation/stream-pressure';
 import { RunReplay } from '../conversation/run-replay';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
-import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
+import type { FrameReceiver } from '../ws/frame-receiver';
+import { unroutable, WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { InteractConnection } from './interact-connection';
 import { parseInteractApproval } from './interact-approval';
 import { parseInteractObject } from './interact-object';
@@ -21,8 +22,9 @@ import { InteractService } from './interact.service';
 const TRUE = new Set(['1', 'true', 'yes']);
 
 /** WS /interact: interactObjects in, the conversations' logged events out as interact events. */
-@WebSocketGateway({ path: '/interact', upgradeCheck: InteractUpgradeCheck })
-export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect {
+// Referring to the class in its own decorator is fine: the decorator runs once the class exists.
+@WebSocketGateway({ path: '/interact', upgradeCheck: InteractUpgradeCheck, frames: InteractGateway })
+export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect, FrameReceiver {
   private readonly logger = new Logger('InteractGateway');
   private readonly connections = new WeakMap<WebSocket, InteractConnection>();
 
@@ -63,26 +65,31 @@ export class InteractGateway implements OnGatewayConnection, OnGatewayDisconnect
     await this.connections.get(client)?.stop();
   }
 
-  @SubscribeMessage(WS_UNTYPED_FRAME)
-  onInteract(@ConnectedSocket() client: WebSocket, @MessageBody() body: Record<string, unknown>): void {
+  /** Every frame of the conversation sockets: interactObjects and approvals carry no `type`. */
+  receiveFrame(client: WebSocket, event: string, data: unknown): void {
     const connection = this.connections.get(client);
     if (!connection) return;
+    switch (event) {
+      case WS_UNTYPED_FRAME:
+        return this.receiveObject(connection, data as Record<string, unknown>);
+      case WS_INVALID_FRAME:
+        return connection.refuse(InteractErrorCode.InvalidObject, (data as InvalidFrame).error);
+      case WS_REFUSED_FRAME: {
+        const refused = data as RefusedFrame;
+        const convoId = refused.frame?.convoId;
+        return connection.refuse(refused.code, refused.message, typeof convoId === 'string' ? convoId : undefined, refused.close);
+      }
+      default:
+        return connection.refuse(InteractErrorCode.InvalidObject, unroutable(event).data.error);
+    }
+  }
+
+  private receiveObject(connection: InteractConnection, body: Record<string, unknown>): void {
     const approval = parseInteractApproval(body);
     if (typeof approval === 'string') return connection.refuse(InteractErrorCode.InvalidObject, approval);
     if (approval) return connection.decide(approval);
     const object = parseInteractObject(body);
     if (typeof object === 'string') connection.refuse(InteractErrorCode.InvalidObject, object);
     else connection.receive(object);
-  }
-
-  @SubscribeMessage(WS_INVALID_FRAME)
-  onInvalid(@ConnectedSocket() client: WebSocket, @MessageBody() body: InvalidFrame): void {
-    this.connections.get(client)?.refuse(InteractErrorCode.InvalidObject, body.error);
-  }
-
-  @SubscribeMessage(WS_REFUSED_FRAME)
-  onRefused(@ConnectedSocket() client: WebSocket, @MessageBody() refused: RefusedFrame): void {
-    const convoId = refused.frame?.convoId;
-    this.connections.get(client)?.refuse(refused.code, refused.message, typeof convoId === 'string' ? convoId : undefined, refused.close);
   }
 }

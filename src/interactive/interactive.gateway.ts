@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, UseFilters } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { replayAfter } from '../ws/replay-query';
 import { connectionOf } from '../ws/ws-connection';
+import { WsErrorFilter } from '../ws/ws-error.filter';
 import type { QuotaErrorCode } from '../quota/quota.error';
 import { WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { InteractiveSessions, type SessionAttachment, type SessionSocket } from './interactive-sessions';
@@ -30,6 +31,7 @@ interface SessionConnection {
  * Mounted on the configured base path by InteractiveModule; upgrades are checked by InteractiveUpgradeCheck.
  */
 @Injectable()
+@UseFilters(WsErrorFilter)
 export class InteractiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('InteractiveGateway');
   private readonly connections = new WeakMap<WebSocket, SessionConnection>();

@@ -1,10 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { scopedLogger } from './log-context';
 
 /**
  * Routes Nest's own log calls (bootstrap, route mapping, uncaught errors) and every `new Logger(context)` into the
- * JSON logger, with the request id of the request or socket being served (log-context.ts).
+ * JSON logger. Lines about a request or socket name its request id themselves (`requestId`): see request-logger.ts.
  */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -33,7 +32,7 @@ export class PinoNestLogger implements LoggerService {
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     const extra = context === undefined ? rest : rest.slice(0, -1);
     const fields: Record<string, unknown> = context ? { context } : {};
-    const logger = scopedLogger(this.logger);
+    const logger = this.logger;
     if (message instanceof Error) {
       logger[level]({ ...fields, err: message }, message.message);
       return;

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogCapture } from '../../test/support/log-capture';
-import { scopedLogger } from './log-context';
 import { createLogger } from './logger';
 import { createRequestLogger } from './request-logger';
 
@@ -16,7 +15,8 @@ describe('the request log line', () => {
     const log = createRequestLogger(logger);
     server = createServer((req, res) =>
       log(req, res, () => {
-        scopedLogger(logger).warn('while serving');
+        // Handlers (the error filter) read the id from the request.
+        logger.warn({ requestId: (req as { id?: string }).id }, 'while serving');
         res.statusCode = status;
         res.end('ok');
       }),

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction } from 'express';
 import type { Logger } from 'pino';
-import { runInLogScope } from './log-context';
 import { redactUrl } from './logger';
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -21,9 +20,11 @@ interface LoggedRequest extends IncomingMessage {
 }
 
 /**
- * One line per request (method, url, status, time and request id; the headers too at debug), and the request id on
- * every line logged while serving it (log-context.ts). Hand-written rather than pino-http, whose every line
- * serialized the full request and response headers and cost about a seventh of a small request's time.
+ * One line per request (method, url, status, time and request id; the headers too at debug). Hand-written rather than
+ * pino-http, whose every line serialized the full request and response headers and cost about a seventh of a small
+ * request's time. The lines that belong to a request name its id themselves (this one, an unexpected error's in
+ * HttpErrorFilter and WsErrorFilter, a socket's open and close): an AsyncLocalStorage carrying it to every line
+ * turns Node 20's promise hooks on for every `await` of the process (+18% CPU on `POST /agent/run`, BENCHMARKS.md).
  */
 export function createRequestLogger(logger: Logger): RequestLogger {
   return (req: LoggedRequest, res, next) => {
@@ -38,7 +39,7 @@ export function createRequestLogger(logger: Logger): RequestLogger {
     };
     res.on('finish', done);
     res.on('close', done);
-    runInLogScope({ requestId }, next);
+    next();
   };
 }
 

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { runInLogScope } from '../logging/log-context';
 import type { GatewaySocket } from './gateway-socket';
 
 export interface ConnectionLogFields {
@@ -34,6 +33,6 @@ export class ConnectionLog {
     socket.logScope = { requestId: fields.requestId };
     socket.on('close', this.closed);
     this.logger.info(fields, 'WebSocket opened');
-    runInLogScope(socket.logScope, open);
+    open();
   }
 }

@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import type { Bindings } from 'pino';
 import type { SocketShare } from '../quota/socket-quotas';
 import { WebSocket } from 'ws';
-import { runInLogScope } from '../logging/log-context';
 import type { ConnectionLogFields } from './connection-log';
+import type { FrameReceiver } from './frame-receiver';
 
 /**
  * The socket class every gateway server creates. What each connection needs to remember (its log scope, when
@@ -11,7 +11,7 @@ import type { ConnectionLogFields } from './connection-log';
  * that read it are shared by all sockets instead of closures allocated per connection.
  */
 export class GatewaySocket extends WebSocket {
-  /** The request id, once the upgrade succeeded; every event the socket emits runs in this log scope. */
+  /** The request id, once the upgrade succeeded: lines logged about the socket carry it. */
   logScope: Bindings | null = null;
   /** What the open and close lines say about the socket. */
   connection: ConnectionLogFields | null = null;
@@ -29,9 +29,6 @@ export class GatewaySocket extends WebSocket {
   expiry: NodeJS.Timeout | null = null;
   /** The socket's part of its user's quotas (frame rate, socket count); set as the upgrade completes. */
   share: SocketShare | null = null;
-
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    const scope = this.logScope;
-    return scope ? runInLogScope(scope, () => super.emit(event, ...args)) : super.emit(event, ...args);
-  }
+  /** The gateway, when it takes its frames itself rather than through `@SubscribeMessage` handlers. */
+  receiver: FrameReceiver | null = null;
 }

@@ -10,7 +10,6 @@ import { isObservable, type Observable } from 'rxjs';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { DrainState } from '../common/drain-state';
 import { toHttpError } from '../common/http-error';
-import { scopedLogger } from '../logging/log-context';
 import { redactUrl } from '../logging/logger';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { requestIdOf } from '../logging/request-logger';
@@ -23,6 +22,7 @@ import { DEADLINE_HEADER, TokenLease } from './token-lease';
 import { rejectUpgrade } from './upgrade-rejection';
 import { attachConnection, connectionOf } from './ws-connection';
 import { selectSubprotocol, type WsHandshake } from './ws-handshake';
+import type { FrameReceiver } from './frame-receiver';
 import type { WsUpgradeCheck } from './ws-upgrade-check';
 import { parseFrame, unroutable, WS_AUTH_FRAME, WS_INVALID_FRAME, WS_REFUSED_FRAME, type RefusedFrame } from './ws-message';
 
@@ -44,6 +44,9 @@ interface Route {
   matches: MatchFunction<Record<string, string | string[]>>;
   server: WebSocketServer;
   check?: Type<WsUpgradeCheck>;
+  /** The gateway, when it takes its frames itself (resolved at its first socket). */
+  frames?: Type<FrameReceiver>;
+  receiver?: FrameReceiver;
   /** The protocol's name in the log: the gateway's `protocol` option, else the path's first segment. */
   protocol: string;
 }
@@ -117,9 +120,9 @@ export class GatewayWsAdapter extends WsAdapter {
 
   override create(
     port: number,
-    options: Record<string, unknown> & { path?: string; upgradeCheck?: Type<WsUpgradeCheck>; protocol?: string } = {},
+    options: Record<string, unknown> & { path?: string; upgradeCheck?: Type<WsUpgradeCheck>; frames?: Type<FrameReceiver>; protocol?: string } = {},
   ): WebSocketServer {
-    const { path, upgradeCheck, protocol, server: _ignored, namespace: _namespace, ...wsOptions } = options;
+    const { path, upgradeCheck, frames, protocol, server: _ignored, namespace: _namespace, ...wsOptions } = options;
     if (port !== 0) throw new Error('Gateways share the HTTP port; declare them without a port');
     if (!path) throw new Error('Every gateway needs a path');
     const server = new WebSocketServer({
@@ -133,7 +136,7 @@ export class GatewayWsAdapter extends WsAdapter {
     server.on('error', (error) => this.options.logger.error({ err: error, path }, 'WebSocket server error'));
     const logger = this.options.logger;
     const clientError = function (this: WebSocket, error: Error) {
-      scopedLogger(logger).warn({ err: error, path }, 'WebSocket client error');
+      logger.warn({ err: error, path, ...(this as GatewaySocket).logScope }, 'WebSocket client error');
     };
     server.on('connection', (socket: GatewaySocket) => socket.on('error', clientError));
     server.on('headers', (headers: string[], request: IncomingMessage) => {
@@ -141,7 +144,7 @@ export class GatewayWsAdapter extends WsAdapter {
     });
     this.heartbeat.watch(server);
     const name = protocol ?? path.split('/')[1] ?? path;
-    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server, check: upgradeCheck, protocol: name });
+    this.routes.push({ pattern: path, matches: match(path, { decode: decodeURIComponent }), server, check: upgradeCheck, frames, protocol: name });
     server.on('connection', (socket: GatewaySocket) => this.options.metrics.connected(name, socket));
     return server;
   }
@@ -151,12 +154,12 @@ export class GatewayWsAdapter extends WsAdapter {
    * reading the socket's handlers, does the same work for a fraction of the memory per idle connection.
    */
   override bindMessageHandlers(client: GatewaySocket, handlers: MessageMappingProperties[], transform: Transform): void {
-    handlersOf.set(client, { handlers, transform });
+    if (!client.receiver) handlersOf.set(client, { handlers, transform });
     client.on('message', this.onMessage);
   }
 
   private dispatch(client: GatewaySocket, data: RawData): void {
-    const bound = handlersOf.get(client);
+    const bound = client.receiver ?? handlersOf.get(client);
     if (!bound || client.readyState !== client.OPEN) return;
     const verdict = client.share ? this.options.quotas.frame(client.share) : null;
     if (verdict && verdict.kind !== 'accept') {
@@ -172,8 +175,12 @@ export class GatewayWsAdapter extends WsAdapter {
     let frame = parseFrame(data);
     if (frame.event === WS_AUTH_FRAME) {
       this.lease.renew(client, frame.data as Record<string, unknown>).catch((error: unknown) => {
-        scopedLogger(this.options.logger).error({ err: error }, 'WebSocket token renewal failed');
+        this.options.logger.error({ err: error, ...client.logScope }, 'WebSocket token renewal failed');
       });
+      return;
+    }
+    if (!('handlers' in bound)) {
+      this.receive(client, bound, frame.event, frame.data);
       return;
     }
     const find = (event: string) => bound.handlers.find((handler) => handler.message === event);
@@ -184,11 +191,10 @@ export class GatewayWsAdapter extends WsAdapter {
     try {
       result = bound.transform(handler.callback(frame.data, frame.event));
     } catch (error) {
-      scopedLogger(this.options.logger).error({ err: error, event: frame.event }, 'WebSocket handler failed');
+      this.options.logger.error({ err: error, event: frame.event, ...client.logScope }, 'WebSocket handler failed');
       return;
     }
     if (!isObservable(result)) return;
-    const scope = client.logScope;
     result.subscribe({
       next: (response) => {
         if (response === null || response === undefined || client.readyState !== client.OPEN) return;
@@ -196,19 +202,32 @@ export class GatewayWsAdapter extends WsAdapter {
       },
       // A handler that rejects through an error filter that rethrows: logged, and later frames still served.
       error: (error: unknown) => {
-        (scope ? this.options.logger.child(scope) : this.options.logger).error({ err: error, event: frame.event }, 'WebSocket handler failed');
+        this.options.logger.error({ err: error, event: frame.event, ...client.logScope }, 'WebSocket handler failed');
       },
     });
   }
 
+  private receive(client: GatewaySocket, receiver: FrameReceiver, event: string, data: unknown): void {
+    const failed = (error: unknown) => this.options.logger.error({ err: error, event, ...client.logScope }, 'WebSocket handler failed');
+    try {
+      void Promise.resolve(receiver.receiveFrame(client, event, data)).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
   /** The gateway answers a refused frame in its protocol, and closes the socket after it when told to. */
-  private refuse(client: GatewaySocket, bound: SocketHandlers, refused: RefusedFrame): void {
+  private refuse(client: GatewaySocket, bound: SocketHandlers | FrameReceiver, refused: RefusedFrame): void {
+    if (!('handlers' in bound)) {
+      this.receive(client, bound, WS_REFUSED_FRAME, refused);
+      return;
+    }
     const handler = bound.handlers.find((candidate) => candidate.message === WS_REFUSED_FRAME);
     try {
       if (handler) bound.transform(handler.callback(refused, WS_REFUSED_FRAME));
       else if (refused.close) client.close(refused.close.code, refused.close.reason);
     } catch (error) {
-      scopedLogger(this.options.logger).error({ err: error }, 'WebSocket refusal failed');
+      this.options.logger.error({ err: error, ...client.logScope }, 'WebSocket refusal failed');
     }
   }
 
@@ -273,6 +292,7 @@ export class GatewayWsAdapter extends WsAdapter {
         // The socket now has ws's own error handling.
         socket.off('error', destroyOnError);
         (ws as GatewaySocket).share = share;
+        if (found.route.frames) (ws as GatewaySocket).receiver = found.route.receiver ??= this.app.get(found.route.frames, { strict: false });
         ws.once('close', this.onClose);
         (ws as GatewaySocket).transport = socket as Socket;
         this.lease.start(ws as GatewaySocket, token);

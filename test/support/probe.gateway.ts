@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { setImmediate } from 'node:timers/promises';
+import { UseFilters } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { connectionOf } from '../../src/ws/ws-connection';
+import { WsErrorFilter } from '../../src/ws/ws-error.filter';
 import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../../src/ws/ws-message';
 
 /**
@@ -10,6 +12,7 @@ import { WS_INVALID_FRAME, WS_UNTYPED_FRAME, type InvalidFrame } from '../../src
  * query, identity, routing on `type`, invalid frames) is observable from a real client.
  */
 @WebSocketGateway({ path: '/probe/:room' })
+@UseFilters(WsErrorFilter)
 export class ProbeGateway implements OnGatewayConnection {
   handleConnection(client: WebSocket, request: IncomingMessage): void {
     const { user, params, query, path } = connectionOf(request);
