@@ -1,8 +1,9 @@
 import type { WebSocket } from 'ws';
 import type { SlowClientGuard } from '../conversation/slow-client-guard';
-import type { LogFollower } from '../event-log/log-follower';
+import type { LogFollower, LogListener } from '../event-log/log-follower';
+import type { LogEvent } from '../history/chat-log';
 import { OrderedOutbox } from '../ws/ordered-outbox';
-import type { ChatServerFrame } from './chat.protocol';
+import { framesFor, type ChatServerFrame } from './chat.protocol';
 
 /**
  * One client socket of a chat. Its frames are handled one at a time, in the order they came (a `cancel`
@@ -10,14 +11,17 @@ import type { ChatServerFrame } from './chat.protocol';
  * replies keep that order and `seq` never goes backwards: a reply that needs a database read
  * (`chat_history`) holds back the event frames queued after it, which lets its rows end exactly at its `seq`.
  */
-export class ChatSocket {
+export class ChatSocket implements LogListener {
   /** The seq of the last logged event this socket was sent, or that it joined the log after. */
   private position = 0;
   private inbox: Promise<void> = Promise.resolve();
   private readonly outbox: OrderedOutbox;
   follower: Promise<LogFollower | null> = Promise.resolve(null);
-  /** Aborted when the socket closes: a follower still waiting out an outage gives up. */
-  readonly gone = new AbortController();
+  /**
+   * Aborted when the socket closes while its follower is starting: one waiting out an outage gives up. Dropped once
+   * it has started (an idle socket keeps nothing it no longer needs: thousands of them are held open).
+   */
+  gone: AbortController | null = new AbortController();
 
   constructor(
     readonly chatId: string,
@@ -26,6 +30,8 @@ export class ChatSocket {
     /** Backpressure: a socket that reads slowly holds the chat's run back for a while, then is closed (1013). */
     readonly guard: SlowClientGuard,
     private readonly failed: (error: unknown) => void,
+    /** `?stream=1`: token deltas as frames too. */
+    private readonly streaming: boolean,
   ) {
     this.outbox = new OrderedOutbox(failed);
   }
@@ -36,16 +42,24 @@ export class ChatSocket {
     return this.inbox;
   }
 
-  /** The frames of the logged event `seq`. */
-  event(seq: number, frames: ChatServerFrame[]): void {
+  /** The frames of a logged event. */
+  event(event: LogEvent): void {
+    const frames = framesFor(event, this.streaming);
     this.send(() => {
-      this.position = seq;
+      this.position = event.seq;
       for (const frame of frames) this.write(frame);
     });
   }
 
-  /** The follower starts after `seq`: the socket has reached it without being sent anything. */
-  joined(seq: number): void {
+  drained(): Promise<void> | null {
+    return this.guard.drained();
+  }
+
+  /** The follower has started (null: the socket closed first). It starts after its position: the socket has reached it. */
+  started(follower: LogFollower | null): void {
+    this.gone = null;
+    if (!follower) return;
+    const seq = follower.position;
     this.send(() => {
       this.position = Math.max(this.position, seq);
     });

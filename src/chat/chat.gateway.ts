@@ -17,7 +17,7 @@ import { QuotaError } from '../quota/quota.error';
 import { unroutable, WS_INVALID_FRAME, WS_REFUSED_FRAME, WS_UNTYPED_FRAME, type InvalidFrame, type RefusedFrame } from '../ws/ws-message';
 import { ChatSocket } from './chat-socket';
 import { ChatUpgradeCheck } from './chat-upgrade.check';
-import { errorFrame, framesFor, parseClientFrame, type ChatServerFrame, type DecisionFrame } from './chat.protocol';
+import { errorFrame, parseClientFrame, type ChatServerFrame, type DecisionFrame } from './chat.protocol';
 
 /** WS /chat/{chat_id}: frames in, the chat's logged events out as frames; ownership was settled during the upgrade. */
 // Referring to the class in its own decorator is fine: the decorator runs once the class exists.
@@ -39,15 +39,11 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, Fr
     const streaming = query.get('stream') === '1';
     const guard = new SlowClientGuard(client, this.pressure, this.config.backpressure);
     guard.follow(chatId);
-    const socket = new ChatSocket(chatId, user.sub, client, guard, (error) => this.fail(chatId, 'sending', error));
-    const listener = {
-      event: (event: Parameters<typeof framesFor>[0]) => socket.event(event.seq, framesFor(event, streaming)),
-      drained: () => guard.drained(),
-    };
+    const socket = new ChatSocket(chatId, user.sub, client, guard, (error) => this.fail(chatId, 'sending', error), streaming);
     // Through a Redis outage the follower keeps trying: the socket stays open, and catches up once Redis is back.
-    socket.follower = this.conversations.follow(chatId, replayAfter(query), listener, socket.gone.signal).then(
+    socket.follower = this.conversations.follow(chatId, replayAfter(query), socket, socket.gone!.signal).then(
       (follower) => {
-        if (follower) socket.joined(follower.position);
+        socket.started(follower);
         return follower;
       },
       (error: unknown) => {
@@ -63,7 +59,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, Fr
     const socket = this.sockets.get(client);
     socket?.guard.dispose();
     // A reason of our own: the default DOMException's stack capture was a tenth of an open-and-close's CPU.
-    socket?.gone.abort('socket closed');
+    socket?.gone?.abort('socket closed');
     const follower = await socket?.follower;
     if (follower) await this.conversations.unfollow(follower);
   }

@@ -26,12 +26,13 @@ const HARD_LIMIT_MARKS = 16;
  * everyone for at most that long. The run goes on into the log, which a reconnect with `after` replays.
  */
 export class SlowClientGuard {
-  private readonly gates = new Set<StreamGate>();
+  // An array, not a Set: a socket follows one chat or a few, and thousands of idle sockets each keep one.
+  private gates: StreamGate[] = [];
   private poll: NodeJS.Timeout | null = null;
   private behindSince = 0;
   private holding = false;
   private caughtUp: Promise<void> | null = null;
-  private resume: () => void = () => undefined;
+  private resume: (() => void) | null = null;
   private readonly hardLimit: number;
 
   constructor(
@@ -45,7 +46,7 @@ export class SlowClientGuard {
   /** The socket now receives `chatId`'s events: while behind, it holds that chat's runs here too. */
   follow(chatId: string): void {
     const gate = this.pressure.acquire(chatId);
-    this.gates.add(gate);
+    this.gates.push(gate);
     if (this.holding) gate.hold(this);
   }
 
@@ -70,7 +71,7 @@ export class SlowClientGuard {
   dispose(): void {
     this.catchUp();
     for (const gate of this.gates) this.pressure.release(gate);
-    this.gates.clear();
+    this.gates = [];
   }
 
   private fallBehind(): void {
@@ -108,6 +109,7 @@ export class SlowClientGuard {
     this.poll = null;
     this.letGo();
     this.caughtUp = null;
-    this.resume();
+    this.resume?.();
+    this.resume = null;
   }
 }

@@ -110,8 +110,8 @@ export class EventLog {
     const leave = () => follower.stop();
     signal?.addEventListener('abort', leave, { once: true });
     try {
-      // The signal stops the follower (above), so the follower's own signal covers both.
-      const following = signal && follower.stopped;
+      // Until this returns, nothing but the signal (above) can stop the follower: no controller of its own is needed.
+      const following = signal;
       follower.attach(await step(() => this.bus.subscribe(chatId, (event) => follower.live(fromWire(event))), following));
       // From the newest: read once subscribed, so whatever comes after it is among the live events (no second read).
       const start = afterSeq ?? (await step(() => this.top(chatId), following));

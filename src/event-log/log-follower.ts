@@ -23,7 +23,9 @@ const PAGE = 500;
  */
 export class LogFollower {
   private held: LogEvent[] | null = [];
-  private readonly gone = new AbortController();
+  private ended = false;
+  /** Made when something waits on the stop (a retried read): an idle follower keeps no controller. */
+  private gone: AbortController | null = null;
   private unsubscribe: () => void = () => undefined;
 
   constructor(
@@ -39,18 +41,20 @@ export class LogFollower {
 
   /** Aborted once the follower is stopped. */
   get stopped(): AbortSignal {
+    this.gone ??= new AbortController();
+    if (this.ended) this.gone.abort('follower stopped');
     return this.gone.signal;
   }
 
   /** The bus subscription to end on `stop()`; one that came after the stop (the client left meanwhile) ends at once. */
   attach(unsubscribe: () => void): void {
-    if (this.gone.signal.aborted) unsubscribe();
+    if (this.ended) unsubscribe();
     else this.unsubscribe = unsubscribe;
   }
 
   /** Called by the bus for each published event. */
   live(event: LogEvent): void {
-    if (this.gone.signal.aborted || event.seq <= this.last) return;
+    if (this.ended || event.seq <= this.last) return;
     if (this.held) {
       this.held.push(event);
       return;
@@ -63,7 +67,7 @@ export class LogFollower {
     // Until this read succeeds every live event is held back: a read that failed (Redis or the database
     // briefly gone, typically just as pub/sub came back after a cut) is tried again, or the socket would
     // stay silent for good.
-    void retrying(() => this.catchUp(), this.gone.signal).catch(() => undefined);
+    void retrying(() => this.catchUp(), this.stopped).catch(() => undefined);
   }
 
   /**
@@ -95,7 +99,7 @@ export class LogFollower {
         const behind = this.listener.drained?.();
         if (behind) await behind;
       }
-      if (page.length < PAGE || this.gone.signal.aborted) break;
+      if (page.length < PAGE || this.ended) break;
     }
     const held = (this.held ?? []).sort((a, b) => a.seq - b.seq);
     this.held = null;
@@ -104,13 +108,14 @@ export class LogFollower {
   }
 
   stop(): void {
-    if (this.gone.signal.aborted) return;
-    this.gone.abort('follower stopped');
+    if (this.ended) return;
+    this.ended = true;
+    this.gone?.abort('follower stopped');
     this.unsubscribe();
   }
 
   private deliver(event: LogEvent): void {
-    if (this.gone.signal.aborted) return;
+    if (this.ended) return;
     this.last = event.seq;
     this.listener.event(event);
   }

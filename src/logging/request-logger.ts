@@ -10,7 +10,15 @@ const SAFE_REQUEST_ID = /^[\w.-]{1,128}$/;
 /** A caller's request id is kept when it is safe to echo; otherwise a new one is minted. */
 export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers[REQUEST_ID_HEADER];
-  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : flat(randomUUID());
+}
+
+/**
+ * Node builds a UUID by concatenation: a rope of a dozen pieces (about 450 bytes) that a socket keeps for its
+ * lifetime in its log fields. A copy through latin1 is one flat 36-character string.
+ */
+function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
 export type RequestLogger = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;

@@ -30,7 +30,6 @@ export class ConnectionLog {
   trace(socket: GatewaySocket, fields: ConnectionLogFields, open: () => void): void {
     socket.openedAt = Date.now();
     socket.connection = fields;
-    socket.logScope = { requestId: fields.requestId };
     socket.on('close', this.closed);
     this.logger.info(fields, 'WebSocket opened');
     open();

@@ -11,8 +11,6 @@ import type { FrameReceiver } from './frame-receiver';
  * that read it are shared by all sockets instead of closures allocated per connection.
  */
 export class GatewaySocket extends WebSocket {
-  /** The request id, once the upgrade succeeded: lines logged about the socket carry it. */
-  logScope: Bindings | null = null;
   /** What the open and close lines say about the socket. */
   connection: ConnectionLogFields | null = null;
   openedAt = 0;
@@ -31,4 +29,9 @@ export class GatewaySocket extends WebSocket {
   share: SocketShare | null = null;
   /** The gateway, when it takes its frames itself rather than through `@SubscribeMessage` handlers. */
   receiver: FrameReceiver | null = null;
+
+  /** The request id, once the upgrade succeeded, for the lines logged about the socket (made when one is logged). */
+  get logScope(): Bindings | null {
+    return this.connection && { requestId: this.connection.requestId };
+  }
 }

@@ -4,7 +4,8 @@ import { ChatBus, type EventListener, type WireEvent } from '../coordination';
 /** One process: followers are callbacks, and the tail holds what the database does not have yet. */
 @Injectable()
 export class MemoryChatBus extends ChatBus {
-  private readonly listeners = new Map<string, Set<EventListener>>();
+  /** Replaced, never changed in place, so a publish going through one is not disturbed by a listener leaving. */
+  private readonly listeners = new Map<string, EventListener[]>();
   private readonly tails = new Map<string, WireEvent[]>();
 
   publish(event: WireEvent, durableSeq: number): void {
@@ -15,12 +16,11 @@ export class MemoryChatBus extends ChatBus {
   }
 
   subscribe(chatId: string, listener: EventListener): Promise<() => void> {
-    const set = this.listeners.get(chatId) ?? new Set();
-    set.add(listener);
-    this.listeners.set(chatId, set);
+    this.listeners.set(chatId, [...(this.listeners.get(chatId) ?? []), listener]);
     return Promise.resolve(() => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(chatId);
+      const rest = (this.listeners.get(chatId) ?? []).filter((other) => other !== listener);
+      if (rest.length === 0) this.listeners.delete(chatId);
+      else this.listeners.set(chatId, rest);
     });
   }
 
