@@ -75,6 +75,14 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     const second = await untilTurnEnd(socket);
     expect(second.some((event) => event.type === 'sync_chat_history')).toBe(false);
     expect(chunksOf(second)[0]).toMatchObject({ chunkIndex: 0 });
+    // Read on from where the first turn's read ended: the whole conversation still, each answer with its model.
+    const secondTurns = (second.at(-2) as { metadata: { turns: PlatformTurn[] } }).metadata.turns;
+    expect(secondTurns.map((entry) => [entry.from, entry.modelId])).toEqual([
+      ['human', undefined],
+      ['bot', 'builtin-rules'],
+      ['human', undefined],
+      ['bot', 'builtin-rules'],
+    ]);
     socket.close();
 
     const again = await open();
@@ -89,7 +97,14 @@ describe.each(databaseKinds.filter((kind) => kind.available).map((kind) => [kind
     ]);
     expect(Number.isInteger(sync.turns[0]!.ts) && Math.abs(sync.turns[0]!.ts - Date.now() / 1000) < 60).toBe(true);
     expect(sync.turns[1]).toMatchObject({ from: 'bot', modelId: 'builtin-rules', messages: [{ from: 'bot', type: 'text' }] });
-    await untilTurnEnd(again);
+    const third = await untilTurnEnd(again);
+    // The history synced at the join, then this turn: read on from the join's seq.
+    const thirdTurns = (third.at(-2) as { metadata: { turns: PlatformTurn[] } }).metadata.turns;
+    expect(thirdTurns.slice(0, 4)).toEqual(sync.turns);
+    expect(thirdTurns.slice(4).map((entry) => [entry.from, entry.modelId, entry.messages[0]!.item.payload.message.slice(0, 18)])).toEqual([
+      ['human', undefined, 'hello'],
+      ['bot', 'builtin-rules', text(third).slice(0, 18)],
+    ]);
     again.close();
   });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ModelMessage } from 'ai';
 import type { ChatLogEntry, ChatLogType } from '../history/chat-log';
-import { HistoryRepository } from '../history/history.repository';
+import { HistoryRepository, type StoredChatEvent } from '../history/history.repository';
 
 /** One message of the conversation as people saw it; protocols shape it their way. */
 export interface ConversationTurn {
@@ -12,6 +12,8 @@ export interface ConversationTurn {
   messageId?: string;
   /** The model that wrote an assistant turn, when the run reported it. */
   model?: string;
+  /** The run that wrote an assistant turn (not shown to clients): its end, read later, names the model. */
+  runId?: string;
   /** What the client said about its message beyond the text (user turns). */
   meta?: Record<string, unknown>;
 }
@@ -25,11 +27,27 @@ const ENTRIES_PER_TURN = 5;
 export class ConversationTranscript {
   constructor(private readonly history: HistoryRepository) {}
 
-  /** User messages, answers and operator replies up to seq `upTo`, oldest first. */
-  async turns(chatId: string, limit: number, upTo: number): Promise<ConversationTurn[]> {
-    const events = await this.history.list(chatId, { types: TURN_TYPES, limit: limit * ENTRIES_PER_TURN, beforeSeq: upTo + 1 });
-    const turns: ConversationTurn[] = [];
+  /**
+   * User messages, answers and operator replies up to seq `upTo`, oldest first. Given the turns up to an earlier
+   * seq (`since`), only the entries after it are read.
+   */
+  async turns(chatId: string, limit: number, upTo: number, since?: { seq: number; turns: ConversationTurn[] }): Promise<ConversationTurn[]> {
+    const page = limit * ENTRIES_PER_TURN;
+    if (since) {
+      const later = await this.history.list(chatId, { types: TURN_TYPES, limit: page, beforeSeq: upTo + 1, afterSeq: since.seq });
+      // A full page may have left entries out between the two: read the whole window instead.
+      if (later.length < page) return this.toTurns(later, since.turns).slice(-limit);
+    }
+    const events = await this.history.list(chatId, { types: TURN_TYPES, limit: page, beforeSeq: upTo + 1 });
+    return this.toTurns(events, []).slice(-limit);
+  }
+
+  /** `earlier` followed by the turns of `events`; an answer in `earlier` whose run's end is among them learns its model. */
+  private toTurns(events: StoredChatEvent[], earlier: ConversationTurn[]): ConversationTurn[] {
+    const turns: ConversationTurn[] = [...earlier];
     const answers = new Map<string, ConversationTurn>();
+    // A run's end may come after the seq the earlier turns were read up to, its answer before it.
+    for (const turn of earlier) if (turn.runId) answers.set(turn.runId, turn);
     for (const event of events) {
       const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
       const at = event.createdAt;
@@ -40,8 +58,11 @@ export class ConversationTranscript {
       if (entry.type === 'operator.message') turns.push({ role: 'operator', content: entry.payload.content, at });
       if (entry.type === 'step.finished' && entry.payload.stepType === 'FinalAnswerStep') {
         const answer: ConversationTurn = { role: 'assistant', content: entry.payload.content, at, messageId: entry.payload.messageId };
+        if (event.runId) {
+          answer.runId = event.runId;
+          answers.set(event.runId, answer);
+        }
         turns.push(answer);
-        if (event.runId) answers.set(event.runId, answer);
       }
       // The run's end comes right after its answer and names the model that wrote it.
       if (entry.type === 'run.finished' && entry.payload.usage && event.runId) {
@@ -49,7 +70,7 @@ export class ConversationTranscript {
         if (answer) answer.model = entry.payload.usage.model;
       }
     }
-    return turns.slice(-limit);
+    return turns;
   }
 
   /** The client message a run answers. */

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { DatabaseHealthRepository } from './database-health.repository';
 import { dataSourceOptions } from './data-source-options';
 import { migrate } from './migrate';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 @Module({})
 export class DatabaseModule {
@@ -25,8 +26,8 @@ export class DatabaseModule {
           dataSourceFactory: (options) => openDataSource(options!),
         }),
       ],
-      providers: [DatabaseHealthRepository],
-      exports: [DatabaseHealthRepository],
+      providers: [DatabaseHealthRepository, SqliteCheckpointer],
+      exports: [DatabaseHealthRepository, SqliteCheckpointer],
     };
   }
 }

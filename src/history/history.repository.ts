@@ -71,17 +71,18 @@ export class HistoryRepository {
    * those types, so a page holds `limit` of them however many other entries sit between. The filter runs
    * while walking the (chat_id, seq) key backwards: cheap while the wanted types are most of the log.
    */
-  async list(chatId: string, options: { limit: number; beforeSeq?: number; types?: readonly string[]; runId?: string }): Promise<StoredChatEvent[]> {
+  async list(chatId: string, options: { limit: number; beforeSeq?: number; afterSeq?: number; types?: readonly string[]; runId?: string }): Promise<StoredChatEvent[]> {
     // `IN ()` is not valid SQL everywhere; an empty type list means no events.
     if (options.types?.length === 0) return [];
     const filters = [
       // The second term lets the planner use the partial index of non-delta entries (when no delta is asked for).
       options.types ? ` AND type IN (:...types)${options.types.includes('text.delta') ? '' : ` AND type <> 'text.delta'`}` : '',
       options.beforeSeq === undefined ? '' : ' AND seq < :before',
+      options.afterSeq === undefined ? '' : ' AND seq > :after',
       options.runId === undefined ? '' : ' AND run_id = :runId',
     ].join('');
     const sql = `SELECT ${EVENT_COLUMNS} FROM chat_events WHERE chat_id = :chatId${filters} ORDER BY seq DESC LIMIT :limit`;
-    const rows = await this.events(sql, { chatId, types: options.types, before: options.beforeSeq, runId: options.runId, limit: options.limit });
+    const rows = await this.events(sql, { chatId, types: options.types, before: options.beforeSeq, after: options.afterSeq, runId: options.runId, limit: options.limit });
     return rows.reverse();
   }
 

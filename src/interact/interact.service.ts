@@ -3,19 +3,23 @@ import { AgentRegistry } from '../agent/agent.registry';
 import type { AuthUser } from '../auth/auth-user';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ConversationTranscript } from '../conversation/conversation-transcript';
+import { ConversationTranscript, type ConversationTurn } from '../conversation/conversation-transcript';
 import { ConversationRepository } from '../history/conversation.repository';
 import { HistoryRepository } from '../history/history.repository';
 import { InteractError, InteractErrorCode } from './interact.error';
 import type { InteractObject } from './interact-object';
 import { platformTurns, type TurnProps } from './platform-turns';
+import { RecentTurns } from './recent-turns';
 
 const SYNC_TURNS = 100;
+/** Characters of recent conversations' turns kept between turns (about 32 MB of strings at most). */
+const RECENT_TURNS_CHARS = 16_000_000;
 
 /** Admits an interactObject: its agent, bucket and identity are checked, the conversation claimed and described. */
 @Injectable()
 export class InteractService {
   private readonly reading = new Map<string, Promise<TurnProps[]>>();
+  private readonly recent = new RecentTurns(RECENT_TURNS_CHARS);
 
   constructor(
     private readonly agents: AgentRegistry,
@@ -71,11 +75,17 @@ export class InteractService {
     const key = `${convoId}\u0000${upTo}`;
     let reading = this.reading.get(key);
     if (!reading) {
-      reading = this.transcript.turns(convoId, SYNC_TURNS, upTo).then(platformTurns);
+      reading = this.readTurns(convoId, upTo).then(platformTurns);
       this.reading.set(key, reading);
       void reading.catch(() => undefined).finally(() => this.reading.delete(key));
     }
     return reading;
+  }
+
+  private async readTurns(convoId: string, upTo: number): Promise<ConversationTurn[]> {
+    const turns = await this.transcript.turns(convoId, SYNC_TURNS, upTo, this.recent.before(convoId, upTo));
+    this.recent.keep(convoId, upTo, turns);
+    return turns;
   }
 }
 
