@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ModelMessage } from 'ai';
 import type { ChatLogEntry, ChatLogType } from '../history/chat-log';
 import { HistoryRepository, type StoredChatEvent } from '../history/history.repository';
+import { RecentReads } from './recent-reads';
 
 /** One message of the conversation as people saw it; protocols shape it their way. */
 export interface ConversationTurn {
@@ -22,9 +23,32 @@ const TURN_TYPES = ['user.message', 'step.finished', 'operator.message', 'run.fi
 // Roughly: a user message, up to two action or planning steps, the answer and the run's end per turn.
 const ENTRIES_PER_TURN = 5;
 
+const MEMORY_TYPES = ['user.message', 'step.finished'] as const satisfies readonly ChatLogType[];
+/** Characters of recent chats' memory kept between runs (about 32 MB of strings at most). */
+const RECENT_MEMORY_CHARS = 16_000_000;
+
+/** One entry of the memory's window: the message it holds, if any (a planning or action step holds none). */
+interface MemoryEntry {
+  runId: string | null;
+  message: { role: 'user' | 'assistant'; content: string } | null;
+}
+
+function memoryEntry(event: StoredChatEvent): MemoryEntry {
+  const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
+  if (entry.type === 'user.message') return { runId: event.runId, message: { role: 'user', content: entry.payload.content } };
+  if (entry.type === 'step.finished' && entry.payload.stepType === 'FinalAnswerStep') {
+    return { runId: event.runId, message: { role: 'assistant', content: entry.payload.content } };
+  }
+  return { runId: event.runId, message: null };
+}
+
 /** Reads a chat's log back as the conversation people saw, and as the model's memory. */
 @Injectable()
 export class ConversationTranscript {
+  private readonly recentMemory = new RecentReads<{ window: number; entries: MemoryEntry[] }>(RECENT_MEMORY_CHARS, ({ entries }) =>
+    entries.reduce((sum, entry) => sum + (entry.message?.content.length ?? 0), 0),
+  );
+
   constructor(private readonly history: HistoryRepository) {}
 
   /**
@@ -85,19 +109,21 @@ export class ConversationTranscript {
     return event?.runId ?? null;
   }
 
-  /** The last `turns` exchanges (user message → final answer) before the current run, oldest first. */
+  /**
+   * The last `turns` exchanges (user message → final answer) before the current run, oldest first: from the last
+   * `turns × 5` entries of those types, the newest read on from the ones kept since the chat's previous run.
+   */
   async memory(chatId: string, turns: number, currentRunId: string): Promise<ModelMessage[]> {
     if (turns === 0) return [];
-    const events = await this.history.list(chatId, { types: ['user.message', 'step.finished'], limit: turns * ENTRIES_PER_TURN });
+    const window = turns * ENTRIES_PER_TURN;
+    const kept = this.recentMemory.before(chatId, Number.MAX_SAFE_INTEGER);
+    const known = kept?.value.window === window ? kept : undefined;
+    const later = await this.history.list(chatId, { types: MEMORY_TYPES, limit: window, afterSeq: known?.seq });
+    // A full window of newer entries is the whole window.
+    const entries = [...(known && later.length < window ? known.value.entries : []), ...later.map(memoryEntry)].slice(-window);
+    this.recentMemory.keep(chatId, later.at(-1)?.seq ?? known?.seq ?? 0, { window, entries });
     const messages: ModelMessage[] = [];
-    for (const event of events) {
-      if (event.runId === currentRunId) continue;
-      const entry = { type: event.type, payload: event.payload } as ChatLogEntry;
-      if (entry.type === 'user.message') messages.push({ role: 'user', content: entry.payload.content });
-      if (entry.type === 'step.finished' && entry.payload.stepType === 'FinalAnswerStep') {
-        messages.push({ role: 'assistant', content: entry.payload.content });
-      }
-    }
+    for (const entry of entries) if (entry.message && entry.runId !== currentRunId) messages.push(entry.message);
     return messages.slice(-turns * 2);
   }
 }

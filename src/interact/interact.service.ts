@@ -4,12 +4,12 @@ import type { AuthUser } from '../auth/auth-user';
 import { ChatError, ChatErrorCode } from '../chat/chat.error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConversationTranscript, type ConversationTurn } from '../conversation/conversation-transcript';
+import { RecentReads } from '../conversation/recent-reads';
 import { ConversationRepository } from '../history/conversation.repository';
 import { HistoryRepository } from '../history/history.repository';
 import { InteractError, InteractErrorCode } from './interact.error';
 import type { InteractObject } from './interact-object';
 import { platformTurns, type TurnProps } from './platform-turns';
-import { RecentTurns } from './recent-turns';
 
 const SYNC_TURNS = 100;
 /** Characters of recent conversations' turns kept between turns (about 32 MB of strings at most). */
@@ -19,7 +19,7 @@ const RECENT_TURNS_CHARS = 16_000_000;
 @Injectable()
 export class InteractService {
   private readonly reading = new Map<string, Promise<TurnProps[]>>();
-  private readonly recent = new RecentTurns(RECENT_TURNS_CHARS);
+  private readonly recent = new RecentReads<ConversationTurn[]>(RECENT_TURNS_CHARS, (turns) => turns.reduce((sum, turn) => sum + turn.content.length, 0));
 
   constructor(
     private readonly agents: AgentRegistry,
@@ -83,7 +83,8 @@ export class InteractService {
   }
 
   private async readTurns(convoId: string, upTo: number): Promise<ConversationTurn[]> {
-    const turns = await this.transcript.turns(convoId, SYNC_TURNS, upTo, this.recent.before(convoId, upTo));
+    const since = this.recent.before(convoId, upTo);
+    const turns = await this.transcript.turns(convoId, SYNC_TURNS, upTo, since && { seq: since.seq, turns: since.value });
     this.recent.keep(convoId, upTo, turns);
     return turns;
   }
