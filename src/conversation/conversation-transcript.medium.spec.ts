@@ -1,15 +1,12 @@
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, type TestDatabase } from '../../test/support/databases';
-import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../test/support/databases';
+import { useDataSource } from '../../test/support/medium-data-source';
 import { HistoryRepository } from '../history/history.repository';
 import { ConversationTranscript } from './conversation-transcript';
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(`the transcript read on from what it kept (${kind.name})`, () => {
-    let db: TestDatabase;
-    let dataSource: DataSource;
+    const dataSource = useDataSource(kind);
     let history: HistoryRepository;
     let fence = Date.now();
     let seq = 0;
@@ -29,15 +26,8 @@ for (const kind of databaseKinds) {
       seq = numbered.at(-1)!.seq;
     };
 
-    beforeAll(async () => {
-      db = await kind.create();
-      dataSource = new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database));
-      await dataSource.initialize();
-      history = new HistoryRepository(dataSource);
-    });
-    afterAll(async () => {
-      if (dataSource?.isInitialized) await dataSource.destroy();
-      await db?.drop();
+    beforeAll(() => {
+      history = new HistoryRepository(dataSource());
     });
 
     it("gives the model the memory a fresh read gives, run after run, past the window's end", async () => {

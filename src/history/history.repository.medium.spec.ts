@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, type TestDatabase } from '../../test/support/databases';
-import { loadConfig } from '../config/app-config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../test/support/databases';
+import { useDataSource } from '../../test/support/medium-data-source';
 import { HistoryRepository, type StoredChatEvent } from './history.repository';
 
 interface NewChatEvent {
@@ -17,8 +15,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(kind.name, () => {
-    let db: TestDatabase;
-    let dataSource: DataSource;
+    const dataSource = useDataSource(kind);
     let history: HistoryRepository;
     // Every test works on its own chat ids, so the tests share one database without seeing each other's rows.
     let counter = 0;
@@ -39,26 +36,19 @@ for (const kind of databaseKinds) {
       return numbered;
     };
 
-    beforeAll(async () => {
-      db = await kind.create();
-      dataSource = new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database));
-      await dataSource.initialize();
-      history = new HistoryRepository(dataSource);
-    });
-    afterAll(async () => {
-      if (dataSource?.isInitialized) await dataSource.destroy();
-      await db?.drop();
+    beforeAll(() => {
+      history = new HistoryRepository(dataSource());
     });
 
     it('runs the committed migrations instead of synchronizing the schema', async () => {
       const tables: { name: string }[] =
         kind.name === 'sqlite'
-          ? await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-          : await dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
+          ? await dataSource().query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+          : await dataSource().query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`);
       expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['chats', 'chat_events']));
-      const applied: { name: string }[] = await dataSource.query('SELECT name FROM migrations');
+      const applied: { name: string }[] = await dataSource().query('SELECT name FROM migrations');
       expect(applied.map((m) => m.name)).toEqual(['ChatHistory1763720000000', 'DemoTools1763720100000', 'ConversationStatus1763720200000', 'EventLogWriters1763720300000', 'DemoDataOutOfMigrations1763720400000', 'EventLogEntriesIndex1763720500000']);
-      expect(dataSource.options.synchronize).toBe(false);
+      expect(dataSource().options.synchronize).toBe(false);
     });
 
     it('gives a chat to the first user who claims it, for good', async () => {

@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, type TestDatabase } from '../../../test/support/databases';
-import { loadConfig } from '../../config/app-config';
-import { dataSourceOptions } from '../../database/data-source-options';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../../../test/support/databases';
+import { useDataSource } from '../../../test/support/medium-data-source';
 import { DemoDataRepository } from '../../demo/demo-data.repository';
 import { DemoDataOutOfMigrations1763720400000 } from '../../migrations/1763720400000-demo-data-out-of-migrations';
 import { Contact } from './contacts/contact.entity';
@@ -15,25 +13,17 @@ const sources = (hits: { sourceId: string }[]) => hits.map((h) => h.sourceId);
 
 for (const kind of databaseKinds) {
   describe.skipIf(!kind.available)(kind.name, () => {
-    let db: TestDatabase;
-    let dataSource: DataSource;
+    const dataSource = useDataSource(kind);
     let contacts: ContactsRepository;
     let knowledge: KnowledgeRepository;
 
     beforeAll(async () => {
-      db = await kind.create();
-      dataSource = new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: db.url }).database));
-      await dataSource.initialize();
       // The migrations create the tables empty; DEMO_CONTENT=on seeds them at start.
-      expect(await dataSource.getRepository(Contact).count()).toBe(0);
-      expect(await dataSource.getRepository(KnowledgePassage).count()).toBe(0);
-      await new DemoDataRepository(dataSource).seedMissing();
-      contacts = new ContactsRepository(dataSource);
-      knowledge = new KnowledgeRepository(dataSource);
-    });
-    afterAll(async () => {
-      if (dataSource?.isInitialized) await dataSource.destroy();
-      await db?.drop();
+      expect(await dataSource().getRepository(Contact).count()).toBe(0);
+      expect(await dataSource().getRepository(KnowledgePassage).count()).toBe(0);
+      await new DemoDataRepository(dataSource()).seedMissing();
+      contacts = new ContactsRepository(dataSource());
+      knowledge = new KnowledgeRepository(dataSource());
     });
 
     it('seeds 20 contacts and lists them all by name when there is no query', async () => {
@@ -45,24 +35,24 @@ for (const kind of databaseKinds) {
     });
 
     it('seeds only what is missing, so seeding at every start changes nothing', async () => {
-      const seeder = new DemoDataRepository(dataSource);
+      const seeder = new DemoDataRepository(dataSource());
       expect(await seeder.seedMissing()).toBe(0);
-      await dataSource.getRepository(Contact).delete('c02');
+      await dataSource().getRepository(Contact).delete('c02');
       expect(await seeder.seedMissing()).toBe(1);
-      expect(await dataSource.getRepository(Contact).count()).toBe(20);
-      expect(await dataSource.getRepository(KnowledgePassage).count()).toBe(12);
+      expect(await dataSource().getRepository(Contact).count()).toBe(20);
+      expect(await dataSource().getRepository(KnowledgePassage).count()).toBe(12);
     });
 
     it('takes the rows older versions seeded by migration out of the database, and seeding puts them back', async () => {
-      const runner = dataSource.createQueryRunner();
+      const runner = dataSource().createQueryRunner();
       try {
         await new DemoDataOutOfMigrations1763720400000().up(runner);
       } finally {
         await runner.release();
       }
-      expect(await dataSource.getRepository(Contact).count()).toBe(0);
+      expect(await dataSource().getRepository(Contact).count()).toBe(0);
       expect(await knowledge.search('refunds', 3)).toEqual([]);
-      expect(await new DemoDataRepository(dataSource).seedMissing()).toBe(32);
+      expect(await new DemoDataRepository(dataSource()).seedMissing()).toBe(32);
       expect(sources(await knowledge.search('refunds', 1))).toEqual(['kb-refunds']);
     });
 
@@ -95,7 +85,7 @@ for (const kind of databaseKinds) {
         { id: 't-percent', name: 'Zed Percent', email: 'zed@example.com', phone: '+1-202-555-0198', company: '100% Juice Co', title: 'Owner' },
         { id: 't-under', name: 'Zoe Under', email: 'zoe_under@example.com', phone: '+1-202-555-0199', company: 'Under Co', title: 'Owner' },
       ];
-      await dataSource.getRepository(Contact).insert(extra);
+      await dataSource().getRepository(Contact).insert(extra);
       try {
         expect(names(await contacts.search('%', 100))).toEqual(['Zed Percent']);
         expect(names(await contacts.search('_', 100))).toEqual(['Zoe Under']);
@@ -103,7 +93,7 @@ for (const kind of databaseKinds) {
         expect(await contacts.search('a%e', 100)).toEqual([]);
         expect(await contacts.search('\\', 100)).toEqual([]);
       } finally {
-        await dataSource.getRepository(Contact).delete(extra.map((c) => c.id));
+        await dataSource().getRepository(Contact).delete(extra.map((c) => c.id));
       }
     });
 
@@ -145,7 +135,7 @@ for (const kind of databaseKinds) {
     });
 
     it('keeps the full-text index in step with inserted, updated and deleted passages', async () => {
-      const passages = dataSource.getRepository(KnowledgePassage);
+      const passages = dataSource().getRepository(KnowledgePassage);
       const { id } = await passages.save({ sourceId: 'kb-test', title: 'Zeppelin rides', body: 'Rides leave at dawn.' });
       try {
         expect(sources(await knowledge.search('zeppelin', 3))).toEqual(['kb-test']);
