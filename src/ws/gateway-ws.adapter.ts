@@ -103,7 +103,10 @@ export class GatewayWsAdapter extends WsAdapter {
   ) {
     super(app, { messageParser: parseFrame });
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs);
-    this.lease = new TokenLease(options.handshake, (socket) => handlersOf.delete(socket));
+    this.lease = new TokenLease(options.handshake, (socket) => {
+      handlersOf.delete(socket);
+      socket.receiver = null;
+    });
     this.connectionLog = new ConnectionLog(options.logger);
     const dispatch = (socket: GatewaySocket, data: RawData) => this.dispatch(socket, data);
     this.onMessage = function (this: WebSocket, data: RawData) {
