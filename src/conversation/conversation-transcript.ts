@@ -57,13 +57,9 @@ export class ConversationTranscript {
    */
   async turns(chatId: string, limit: number, upTo: number, since?: { seq: number; turns: ConversationTurn[] }): Promise<ConversationTurn[]> {
     const page = limit * ENTRIES_PER_TURN;
-    if (since) {
-      const later = await this.history.list(chatId, { types: TURN_TYPES, limit: page, beforeSeq: upTo + 1, afterSeq: since.seq });
-      // A full page may have left entries out between the two: read the whole window instead.
-      if (later.length < page) return this.toTurns(later, since.turns).slice(-limit);
-    }
-    const events = await this.history.list(chatId, { types: TURN_TYPES, limit: page, beforeSeq: upTo + 1 });
-    return this.toTurns(events, []).slice(-limit);
+    const events = await this.history.list(chatId, { types: TURN_TYPES, limit: page, beforeSeq: upTo + 1, afterSeq: since?.seq });
+    // A full page of newer entries is the whole window: nothing of the earlier turns belongs.
+    return this.toTurns(events, since && events.length < page ? since.turns : []).slice(-limit);
   }
 
   /** `earlier` followed by the turns of `events`; an answer in `earlier` whose run's end is among them learns its model. */

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Chat, type ConversationStatus } from './chat.entity';
 import { plainSqlFor } from './plain-sql';
-import { bindParameters } from './sql-parameters';
 
 export interface ConversationState {
   id: string;
@@ -26,8 +25,7 @@ export class ConversationRepository {
 
   /** Read before every turn: plain SQL, as the query builder would cost more than the query. */
   async status(chatId: string): Promise<ConversationStatus | null> {
-    const [sql, values] = bindParameters('SELECT status FROM chats WHERE id = :chatId', { chatId }, this.db.options.type === 'postgres' ? 'postgres' : 'sqlite');
-    const [chat] = await plainSqlFor(this.db).rows<{ status: ConversationStatus }>(sql, values);
+    const [chat] = await plainSqlFor(this.db).rows<{ status: ConversationStatus }>('SELECT status FROM chats WHERE id = :chatId', { chatId });
     return chat?.status ?? null;
   }
 

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { logWritesFor, type LogWrites } from './log-writes';
 import { plainSqlFor } from './plain-sql';
-import { bindParameters } from './sql-parameters';
 
 export interface StoredChatEvent {
   chatId: string;
@@ -133,8 +132,7 @@ export class HistoryRepository {
    * work cost more than the database's. Named parameters are bound by the driver, never spliced in.
    */
   private rows<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]> {
-    const [query, values] = bindParameters(sql, parameters, this.db.options.type === 'postgres' ? 'postgres' : 'sqlite');
-    return plainSqlFor(this.db).rows<T>(query, values);
+    return plainSqlFor(this.db).rows<T>(sql, parameters);
   }
 
   private async events(sql: string, parameters: Record<string, unknown>): Promise<StoredChatEvent[]> {

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { CannotExecuteNotConnectedError, type DataSource } from 'typeorm';
+import { bindParameters } from './sql-parameters';
 
 /**
  * The log's reads (and the chat claim) straight to the driver, bypassing TypeORM's query runner: they run on every
@@ -9,7 +10,8 @@ import { CannotExecuteNotConnectedError, type DataSource } from 'typeorm';
  * `isDatabaseUnavailable` reads like TypeORM's.
  */
 export interface PlainSql {
-  rows<T>(sql: string, values: unknown[]): Promise<T[]>;
+  /** `:name` and `:...list` parameters, bound by the driver (sql-parameters.ts). */
+  rows<T>(sql: string, parameters: Record<string, unknown>): Promise<T[]>;
 }
 
 const shared = new WeakMap<DataSource, PlainSql>();
@@ -42,8 +44,9 @@ class SqlitePlainSql implements PlainSql {
 
   // Async so that a throw becomes a rejection, as from TypeORM; the statement itself runs synchronously.
   // eslint-disable-next-line @typescript-eslint/require-await
-  async rows<T>(sql: string, values: unknown[]): Promise<T[]> {
+  async rows<T>(template: string, parameters: Record<string, unknown>): Promise<T[]> {
     this.open();
+    const [sql, values] = bindParameters(template, parameters, 'sqlite');
     let statement = this.statements.get(sql);
     if (!statement) {
       if (this.statements.size >= KEPT_STATEMENTS) this.statements.clear();
@@ -66,8 +69,9 @@ class PostgresPlainSql implements PlainSql {
     private readonly open: () => void,
   ) {}
 
-  async rows<T>(sql: string, values: unknown[]): Promise<T[]> {
+  async rows<T>(template: string, parameters: Record<string, unknown>): Promise<T[]> {
     this.open();
+    const [sql, values] = bindParameters(template, parameters, 'postgres');
     let name = this.names.get(sql);
     if (name === undefined && this.names.size < KEPT_STATEMENTS) this.names.set(sql, (name = `agw_read_${this.names.size}`));
     const result = await this.pool().query({ name, text: sql, values });
