@@ -14,7 +14,8 @@ import { framesFor, type ChatServerFrame } from './chat.protocol';
 export class ChatSocket implements LogListener {
   /** The seq of the last logged event this socket was sent, or that it joined the log after. */
   private position = 0;
-  private inbox: Promise<void> = Promise.resolve();
+  /** The last frame's handling; none until the client sends one (most sockets only listen). */
+  private inbox: Promise<void> | null = null;
   private readonly outbox: OrderedOutbox;
   follower: Promise<LogFollower | null> = Promise.resolve(null);
   /**
@@ -38,7 +39,7 @@ export class ChatSocket implements LogListener {
 
   /** Handles a client frame once the ones before it are handled. */
   inOrder(handle: () => void | Promise<void>): Promise<void> {
-    this.inbox = this.inbox.then(handle).catch(this.failed);
+    this.inbox = (this.inbox ?? Promise.resolve()).then(handle).catch(this.failed);
     return this.inbox;
   }
 

@@ -8,15 +8,16 @@ import { Injectable } from '@nestjs/common';
 export class StreamGate {
   /** Set while some socket holds the run; resolves when the last one lets go. */
   paused: Promise<void> | null = null;
-  private resume: () => void = () => undefined;
-  private readonly holders = new Set<object>();
+  // Made when a socket first holds the run: an idle chat's gate (one per chat with a socket) keeps neither.
+  private resume: (() => void) | null = null;
+  private holders: Set<object> | null = null;
   /** Sockets and runs using the gate: it is forgotten when none is left. */
   users = 0;
 
   constructor(readonly chatId: string) {}
 
   hold(holder: object): void {
-    this.holders.add(holder);
+    (this.holders ??= new Set()).add(holder);
     this.paused ??= new Promise((resolve) => (this.resume = resolve));
   }
 
@@ -35,9 +36,10 @@ export class StreamGate {
   }
 
   release(holder: object): void {
-    if (!this.holders.delete(holder) || this.holders.size > 0) return;
+    if (!this.holders?.delete(holder) || this.holders.size > 0) return;
     this.paused = null;
-    this.resume();
+    this.resume?.();
+    this.resume = null;
   }
 }
 

@@ -44,6 +44,12 @@ export abstract class ChatBus {
   abstract top(chatId: string): Promise<number>;
   /** Everything up to `durableSeq` is in the database: the tail may forget it. */
   abstract settle(chatId: string, durableSeq: number): Promise<void>;
+
+  /** The chat's newest seq, stored (`stored` reads the database) or only published. */
+  async newest(chatId: string, stored: () => Promise<number>): Promise<number> {
+    const [inStore, published] = await Promise.all([stored(), this.top(chatId)]);
+    return Math.max(inStore, published);
+  }
 }
 
 /**

@@ -89,9 +89,8 @@ export class EventLog {
   }
 
   /** The newest seq of the chat, stored or only published. */
-  async top(chatId: string): Promise<number> {
-    const [stored, published] = await Promise.all([this.repository.lastSeq(chatId), this.bus.top(chatId)]);
-    return Math.max(stored, published);
+  top(chatId: string): Promise<number> {
+    return this.bus.newest(chatId, () => this.repository.lastSeq(chatId));
   }
 
   /**
@@ -112,7 +111,7 @@ export class EventLog {
     try {
       // Until this returns, nothing but the signal (above) can stop the follower: no controller of its own is needed.
       const following = signal;
-      follower.attach(await step(() => this.bus.subscribe(chatId, (event) => follower.live(fromWire(event))), following));
+      follower.attach(await step(() => this.bus.subscribe(chatId, liveInto(follower)), following));
       // From the newest: read once subscribed, so whatever comes after it is among the live events (no second read).
       const start = afterSeq ?? (await step(() => this.top(chatId), following));
       if (listener.context && start > 0) for (const event of await step(() => this.runContext(chatId, start), following)) listener.context(event);
@@ -133,4 +132,12 @@ export class EventLog {
     if (!at?.runId) return [];
     return (await this.repository.list(chatId, { runId: at.runId, beforeSeq: seq + 1, limit: MAX_RUN_CONTEXT })).map(asLogEvent);
   }
+}
+
+/**
+ * The bus listener of a follower, made outside `follow`: a closure made there would keep that call's whole scope
+ * (its retry helpers, the signal's listener) alive for as long as the socket stays, thousands of them idle.
+ */
+function liveInto(follower: LogFollower): (event: WireEvent) => void {
+  return (event) => follower.live(fromWire(event));
 }

@@ -12,4 +12,14 @@ describe('bindParameters', () => {
   it('leaves casts and names that are not parameters as written', () => {
     expect(bindParameters('SELECT :n::integer, :other', { n: 1 }, 'postgres')).toEqual(['SELECT $1::integer, :other', [1]]);
   });
+
+  it('binds a template it has seen before by the parameters given this time', () => {
+    const sql = 'SELECT :a, :...list, :b';
+    expect(bindParameters(sql, { a: 1, list: [2], b: 3 }, 'postgres')).toEqual(['SELECT $1, $2, $3', [1, 2, 3]]);
+    expect(bindParameters(sql, { a: 1, list: [2, 4, 5], b: 3 }, 'postgres')).toEqual(['SELECT $1, $2, $3, $4, $5', [1, 2, 4, 5, 3]]);
+    expect(bindParameters(sql, { list: [], b: 3 }, 'sqlite')).toEqual(['SELECT :a, , ?', [3]]);
+    expect(bindParameters('SELECT :a, :b', { a: 1, b: 2 }, 'sqlite')).toEqual(['SELECT ?, ?', [1, 2]]);
+    expect(bindParameters('SELECT :a, :b', { a: 1 }, 'sqlite')).toEqual(['SELECT ?, :b', [1]]);
+    expect(bindParameters('SELECT :a, :b', { a: 1, b: 2 }, 'postgres')).toEqual(['SELECT $1, $2', [1, 2]]);
+  });
 });

@@ -26,6 +26,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly run: RunInstruments;
   private readonly connections: Gauge<'protocol'>;
+  private readonly connectionSeries = new Map<string, { inc(): void; dec(): void }>();
   private readonly refusals: Counter<'transport' | 'code'>;
   private readonly modelCalls: Histogram<'provider' | 'model' | 'outcome'>;
   private readonly appends: Histogram;
@@ -76,10 +77,20 @@ export class GatewayMetrics {
     return new RunMeter(this.run, protocol);
   }
 
-  /** Counts the socket as open until it closes. */
-  connected(protocol: string, socket: { once(event: 'close', listener: () => void): unknown }): void {
-    this.connections.inc({ protocol });
-    socket.once('close', () => this.connections.dec({ protocol }));
+  /** A socket of `protocol` opened; `disconnected` counts it down. */
+  connected(protocol: string): void {
+    this.openSockets(protocol).inc();
+  }
+
+  disconnected(protocol: string): void {
+    this.openSockets(protocol).dec();
+  }
+
+  /** The gauge's series per protocol, looked up once (labels are hashed on every call otherwise). */
+  private openSockets(protocol: string): { inc(): void; dec(): void } {
+    let series = this.connectionSeries.get(protocol);
+    if (!series) this.connectionSeries.set(protocol, (series = this.connections.labels({ protocol })));
+    return series;
   }
 
   refused(transport: RefusalTransport, code: string): void {

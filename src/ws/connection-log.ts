@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
 import type { GatewaySocket } from './gateway-socket';
 
 export interface ConnectionLogFields {
@@ -17,21 +16,18 @@ export interface ConnectionLogFields {
  * the async context of the upgrade, so GatewaySocket re-enters its events into the socket's log scope.
  */
 export class ConnectionLog {
-  /** One close listener for every socket (ws emits `close` once): what differs per socket is read from it. */
-  private readonly closed: (this: WebSocket, code: number) => void;
-
-  constructor(private readonly logger: Logger) {
-    this.closed = function (this: WebSocket, code: number) {
-      const socket = this as GatewaySocket;
-      logger.info({ ...socket.connection, code, durationMs: Date.now() - socket.openedAt }, 'WebSocket closed');
-    };
-  }
+  constructor(private readonly logger: Logger) {}
 
   trace(socket: GatewaySocket, fields: ConnectionLogFields, open: () => void): void {
     socket.openedAt = Date.now();
     socket.connection = fields;
-    socket.on('close', this.closed);
     this.logger.info(fields, 'WebSocket opened');
     open();
+  }
+
+  /** Called by the adapter's one close listener (ws emits `close` once). */
+  closed(socket: GatewaySocket, code: number): void {
+    if (!socket.connection || !this.logger.isLevelEnabled('info')) return;
+    this.logger.info({ ...socket.connection, code, durationMs: Date.now() - socket.openedAt }, 'WebSocket closed');
   }
 }

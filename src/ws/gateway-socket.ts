@@ -29,6 +29,8 @@ export class GatewaySocket extends WebSocket {
   share: SocketShare | null = null;
   /** The gateway, when it takes its frames itself rather than through `@SubscribeMessage` handlers. */
   receiver: FrameReceiver | null = null;
+  /** The token's lease ended: nothing the socket sends is handled any more (its close still reaches the gateway). */
+  revoked = false;
 
   /** The request id, once the upgrade succeeded, for the lines logged about the socket (made when one is logged). */
   get logScope(): Bindings | null {

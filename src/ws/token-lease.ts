@@ -1,6 +1,5 @@
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import type { VerifiedToken } from '../auth/token-verifier';
-import type { WebSocket } from 'ws';
 import type { GatewaySocket } from './gateway-socket';
 import type { WsHandshake } from './ws-handshake';
 
@@ -39,8 +38,12 @@ export class TokenLease {
   start(socket: GatewaySocket, token: VerifiedToken): void {
     socket.sub = token.user.sub;
     socket.deadline = token.acceptedUntil;
-    socket.on('close', clearExpiry);
     this.arm(socket, token.acceptedUntil - Date.now());
+  }
+
+  /** The socket closed: its timer goes. */
+  stop(socket: GatewaySocket): void {
+    clearExpiry(socket);
   }
 
   /** An `auth` frame: a verified token for the socket's user moves the deadline; anything else is refused. */
@@ -66,7 +69,7 @@ export class TokenLease {
       return;
     }
     socket.deadline = renewed.acceptedUntil;
-    clearExpiry.call(socket);
+    clearExpiry(socket);
     this.arm(socket, renewed.acceptedUntil - Date.now());
     reply(socket, { type: 'auth_ok', deadline: new Date(renewed.acceptedUntil).toISOString() });
   }
@@ -82,8 +85,7 @@ export class TokenLease {
   }
 }
 
-function clearExpiry(this: WebSocket): void {
-  const socket = this as GatewaySocket;
+function clearExpiry(socket: GatewaySocket): void {
   if (socket.expiry) clearTimeout(socket.expiry);
   socket.expiry = null;
 }
