@@ -24,7 +24,6 @@ export class GatewaySocket extends WebSocket {
   sub = '';
   /** Epoch ms: the socket is closed then, unless a fresh token moves it (the token's exp plus the clock tolerance). */
   deadline = 0;
-  expiry: NodeJS.Timeout | null = null;
   /** The socket's part of its user's quotas (frame rate, socket count); set as the upgrade completes. */
   share: SocketShare | null = null;
   /** The gateway, when it takes its frames itself rather than through `@SubscribeMessage` handlers. */
