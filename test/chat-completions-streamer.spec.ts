@@ -10,6 +10,8 @@ import { freePort } from './support/free-port';
 import { OpenAiCompatibleServer } from './support/openai-compatible-server';
 
 const API_KEY = 'sk-test-key';
+/** In a scripted list of events: the connection is cut there. */
+const CUT = 'cut';
 
 const weather: AgentTool = {
   name: 'weather',
@@ -249,7 +251,14 @@ describe('the Chat Completions streamer against events the scripted server does 
       authorization = req.headers.authorization;
       req.resume();
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const event of events) res.write(event);
+      for (const event of events) {
+        if (event === CUT) {
+          // Once what came before has left: the provider's connection breaks mid-answer.
+          res.socket?.end(() => res.socket?.destroy());
+          return;
+        }
+        res.write(event);
+      }
       res.end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -288,6 +297,14 @@ describe('the Chat Completions streamer against events the scripted server does 
     const { deltas, error } = await drain(streamer().stream(request()));
     expect(deltas).toEqual(['Hi']);
     expect(error).toMatchObject({ code: 'model.unavailable', message: 'The openai-compatible provider failed mid-answer: The model crashed' });
+  });
+
+  it('fails with model.unavailable when the connection breaks mid-answer, after what came before', async () => {
+    events = [`data: ${chunk({ content: 'Hi' })}\n\n`, CUT];
+    const { deltas, error } = await drain(streamer().stream(request()));
+    expect(deltas).toEqual(['Hi']);
+    expect(error).toMatchObject({ code: 'model.unavailable' });
+    expect((error as Error).message).toMatch(/^The openai-compatible provider broke off its answer \(\w+\)$/);
   });
 
   it('fails a tool call without a name as model.malformed_response', async () => {

@@ -15,6 +15,7 @@ export interface ChatCompletionsEndpoint {
  */
 export function chatCompletionsError(error: unknown, endpoint: ChatCompletionsEndpoint): AgentError {
   const { provider, baseURL, maxRetries } = endpoint;
+  if (error instanceof AgentError) return error;
   const attempts = (mapped: AgentError) => (maxRetries > 0 ? afterAttempts(mapped, maxRetries + 1) : mapped);
   // A `data:` line that is not JSON: the streamer's parse of each event is the only JSON.parse on the way.
   if (error instanceof SyntaxError) return malformedResponse(provider);
@@ -30,6 +31,9 @@ export function chatCompletionsError(error: unknown, endpoint: ChatCompletionsEn
     const mapped = statusError(failure.status, provider, providerMessage(failure));
     return wouldRetry(failure) ? attempts(mapped) : mapped;
   }
+  // Before the answer the package wraps a socket's failure (above); one that ends the answer's body comes as it is.
+  const code = errorCode(error);
+  if (code) return new AgentError(AgentErrorCode.ProviderUnavailable, `The ${provider} provider broke off its answer (${code})`);
   return providerError(error, provider);
 }
 
@@ -45,4 +49,13 @@ function wouldRetry(error: APIError): boolean {
 function providerMessage(error: APIError): string {
   const body: { message?: unknown } | undefined = error.error;
   return typeof body?.message === 'string' ? body.message : error.message;
+}
+
+/** The code of a socket error, or of the one it wraps (fetch's "terminated" wraps undici's). */
+function errorCode(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }

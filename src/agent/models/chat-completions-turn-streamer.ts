@@ -4,6 +4,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'o
 import { chatCompletionsError, type ChatCompletionsEndpoint } from './chat-completions-errors';
 import { chatMessages, chatTools, systemRoleOf } from './chat-completions-request';
 import { EventStreamDecoder } from './event-stream-decoder';
+import { leanFetch } from './lean-fetch';
 import { malformedResponse } from './provider-errors';
 import type { ModelTurn, TurnRequest, TurnStreamer } from './turn-streamer';
 
@@ -45,6 +46,7 @@ export class ChatCompletionsTurnStreamer implements TurnStreamer {
       logLevel: 'off',
       // A local server without a key gets no Authorization header, as from the AI SDK's openai-compatible provider.
       defaultHeaders: settings.apiKey ? undefined : { Authorization: null },
+      fetch: leanFetch,
     });
     this.endpoint = { provider: settings.provider, baseURL: this.client.baseURL, maxRetries: settings.maxRetries };
     this.systemRole = systemRoleOf(settings.provider, settings.model);
