@@ -19,23 +19,74 @@ export function logWritesFor(db: DataSource): LogWrites {
   return new PostgresLogWrites(driver.master!);
 }
 
+type WriteArgs = [chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined];
+
+interface QueuedWrite {
+  args: WriteArgs;
+  resolve: (stored: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The writes asked for in one turn of the event loop (many chats' delta flushes and appends under load) are stored
+ * in one transaction, each chat's in a savepoint of its own: one chat's failure rolls back only its rows and fails
+ * only its write. A commit per chat wrote the same index and table pages to the WAL again and again.
+ */
 class SqliteLogWrites implements LogWrites {
   private readonly updates = new Map<string, Statement>();
   /** `inserts[n - 1]` stores n rows in one statement, prepared when first needed. */
   private readonly inserts: Statement[] = [];
-  private readonly inTransaction: (chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined) => boolean;
+  private readonly one: (...args: WriteArgs) => boolean;
+  private readonly all: (queued: QueuedWrite[]) => Array<{ stored: boolean } | { error: unknown }>;
+  private queued: QueuedWrite[] | null = null;
 
   constructor(private readonly db: Database) {
-    this.inTransaction = db.transaction((chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined) =>
-      this.writeNow(chatId, fence, events, activeRun),
+    // Called inside `all`'s transaction, better-sqlite3 makes this one a savepoint.
+    this.one = db.transaction((...args: WriteArgs) => this.writeNow(...args));
+    this.all = db.transaction((queued: QueuedWrite[]) =>
+      queued.map(({ args }) => {
+        try {
+          return { stored: this.one(...args) };
+        } catch (error) {
+          return { error };
+        }
+      }),
     );
   }
 
-  // Async only so that a throw becomes a rejection: the statements themselves run synchronously.
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async write(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): Promise<boolean> {
-    // Inside someone else's transaction (a start-up seed) better-sqlite3 refuses to nest one.
-    return this.db.inTransaction ? this.writeNow(chatId, fence, events, activeRun) : this.inTransaction(chatId, fence, events, activeRun);
+  write(...args: WriteArgs): Promise<boolean> {
+    // Inside someone else's transaction (a start-up seed) the write is part of it, at once.
+    if (this.db.inTransaction) {
+      try {
+        return Promise.resolve(this.writeNow(...args));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return new Promise((resolve, reject) => {
+      if (!this.queued) {
+        this.queued = [];
+        setImmediate(() => this.writeQueued());
+      }
+      this.queued.push({ args, resolve, reject });
+    });
+  }
+
+  private writeQueued(): void {
+    const queued = this.queued ?? [];
+    this.queued = null;
+    let outcomes: Array<{ stored: boolean } | { error: unknown }>;
+    try {
+      outcomes = this.all(queued);
+    } catch (error) {
+      // The commit itself failed (the disk, a lock held too long): nothing of it was stored.
+      for (const write of queued) write.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      if ('error' in outcome) queued[index]!.reject(outcome.error);
+      else queued[index]!.resolve(outcome.stored);
+    });
   }
 
   private writeNow(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): boolean {
