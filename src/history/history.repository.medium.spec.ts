@@ -111,6 +111,29 @@ for (const kind of databaseKinds) {
       expect(seqs(await history.listAfter(chatId, 0, { limit: 10 }))).toEqual([1]);
     });
 
+    it('stores writes to many chats asked for at once each on its own: a fenced-out or failing one changes nothing of the others', async () => {
+      const [kept, fencedOut, failing, alsoKept] = [await newChat(), await newChat(), await newChat(), await newChat()];
+      for (const chatId of [kept, fencedOut, failing, alsoKept]) expect(await history.fence(chatId, 10)).toBe(0);
+      expect(await history.fence(fencedOut, 20)).toBe(0);
+      const row = (chatId: string, seq: number, type = 'entry') => ({ chatId, seq, runId: null, type, payload: { seq }, createdAt: new Date() });
+      // The same seq twice breaks the log's key: that write fails as a whole, its first row with it.
+      const writes = await Promise.allSettled([
+        history.write(kept, 10, [row(kept, 1), row(kept, 2)], 'turn:k'),
+        history.write(fencedOut, 10, [row(fencedOut, 1)]),
+        history.write(failing, 10, [row(failing, 1), row(failing, 1)], 'turn:f'),
+        history.write(alsoKept, 10, [row(alsoKept, 1)]),
+      ]);
+      expect(writes.map((write) => write.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect(writes.map((write) => (write.status === 'fulfilled' ? write.value : null))).toEqual([true, false, null, true]);
+      expect(seqs(await history.listAfter(kept, 0, { limit: 10 }))).toEqual([1, 2]);
+      expect(await history.activeRun(kept)).toBe('turn:k');
+      expect(await history.listAfter(fencedOut, 0, { limit: 10 })).toEqual([]);
+      expect(await history.listAfter(failing, 0, { limit: 10 })).toEqual([]);
+      expect(await history.activeRun(failing)).toBeNull();
+      expect(await history.lastSeq(failing)).toBe(0);
+      expect(seqs(await history.listAfter(alsoKept, 0, { limit: 10 }))).toEqual([1]);
+    });
+
     it('refuses events for a chat nobody claimed, and later appends still succeed', async () => {
       await expect(append('unclaimed', [event('lost')])).rejects.toThrow();
       expect(await history.fence('unclaimed', Date.now())).toBeNull();
