@@ -21,5 +21,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 /** A URL with any access_token query value blanked, for logs. */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+  // Most URLs carry no token: a test is cheaper than a replace that changes nothing (every upgrade logs its URL).
+  if (url === undefined || !ACCESS_TOKEN.test(url)) return url;
+  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
 }
+
+const ACCESS_TOKEN = /[?&]access_token=/i;

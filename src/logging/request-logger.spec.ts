@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogCapture } from '../../test/support/log-capture';
 import { createLogger } from './logger';
-import { createRequestLogger } from './request-logger';
+import { createRequestLogger, requestIdOf } from './request-logger';
 
 describe('the request log line', () => {
   let server: Server | undefined;
@@ -67,3 +67,19 @@ describe('the request log line', () => {
     expect(await failing.logs.find((entry) => entry.msg === 'request errored')).toMatchObject({ level: 50, res: { statusCode: 503 } });
   });
 });
+
+describe('request ids', () => {
+  const request = (headers: Record<string, string> = {}) => ({ headers }) as unknown as Parameters<typeof requestIdOf>[0];
+
+  it('mints random version 4 UUIDs, all different, past a refill of their random bytes', () => {
+    const ids = Array.from({ length: 1000 }, () => requestIdOf(request()));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("keeps a caller's id when it is safe to echo, and replaces one that is not", () => {
+    expect(requestIdOf(request({ 'x-request-id': 'trace.42-a_b' }))).toBe('trace.42-a_b');
+    expect(requestIdOf(request({ 'x-request-id': 'bad id\r\nX: 1' }))).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+

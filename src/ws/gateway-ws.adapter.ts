@@ -366,7 +366,8 @@ export class GatewayWsAdapter extends WsAdapter {
         const result = route.matches(pathname);
         // A wildcard segment (`/*route`) matches as a list of segments; gateways get it as one path.
         if (result) {
-          const params = Object.fromEntries(Object.entries(result.params).map(([name, value]) => [name, Array.isArray(value) ? value.join('/') : value]));
+          const params: Record<string, string> = {};
+          for (const [name, value] of Object.entries(result.params)) params[name] = Array.isArray(value) ? value.join('/') : value;
           return { route, params };
         }
       } catch {
