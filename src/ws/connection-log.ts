@@ -11,9 +11,8 @@ export interface ConnectionLogFields {
 }
 
 /**
- * One line when a socket opens and one when it closes (with its code and how long it lived), and the socket's
- * request id on every line its handlers log. `ws` delivers frames and the close through its own `emit`, outside
- * the async context of the upgrade, so GatewaySocket re-enters its events into the socket's log scope.
+ * One line when a socket opens and one when it closes (with its code and how long it lived). The fields stay on the
+ * socket, so the adapter's other lines about it (a handler's error, a failed renewal) name its request id too.
  */
 export class ConnectionLog {
   constructor(private readonly logger: Logger) {}
