@@ -248,6 +248,10 @@ describe('the Chat Completions streamer against events the scripted server does 
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      if (req.url?.startsWith('/moved/')) {
+        res.writeHead(307, { location: req.url.slice('/moved'.length) }).end();
+        return;
+      }
       authorization = req.headers.authorization;
       req.resume();
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -297,6 +301,14 @@ describe('the Chat Completions streamer against events the scripted server does 
     const { deltas, error } = await drain(streamer().stream(request()));
     expect(deltas).toEqual(['Hi']);
     expect(error).toMatchObject({ code: 'model.unavailable', message: 'The openai-compatible provider failed mid-answer: The model crashed' });
+  });
+
+  it('follows a redirect, sending the request again where it points', async () => {
+    events = [`data: ${chunk({ content: 'Moved' })}\n\n`, 'data: [DONE]\n\n'];
+    const moved = new ChatCompletionsTurnStreamer({ provider: 'openai-compatible', model: 'm', baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/moved/v1`, maxRetries: 0 });
+    const { deltas, turn } = await drain(moved.stream(request()));
+    expect(deltas).toEqual(['Moved']);
+    expect(turn?.text).toBe('Moved');
   });
 
   it('fails with model.unavailable when the connection breaks mid-answer, after what came before', async () => {

@@ -2,6 +2,9 @@ import { request } from 'undici';
 
 type BodyReadable = Awaited<ReturnType<typeof request>>['body'];
 
+/** `fetch`'s own limit. */
+const MAX_REDIRECTIONS = 20;
+
 /**
  * The `fetch` the `openai` client is given: undici's `request` (Node streams) under the part of the `Response`
  * the client and the streamer read. Node's own `fetch` runs the WHATWG machinery on every request and hands the
@@ -20,6 +23,8 @@ export async function leanFetch(input: string | URL | Request, init: RequestInit
     headers: headerPairs(init.headers),
     body: init.body as string | Buffer | undefined | null,
     signal: init.signal ?? undefined,
+    // As `fetch` does (its "follow" mode): a provider behind a redirect keeps working; 307/308 resend the body.
+    maxRedirections: MAX_REDIRECTIONS,
   });
   return new LeanResponse(url, statusCode, headers, body) as unknown as Response;
 }
