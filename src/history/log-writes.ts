@@ -48,6 +48,9 @@ class SqliteLogWrites implements LogWrites {
         try {
           return { stored: this.one(...args) };
         } catch (error) {
+          // SQLite rolled the whole transaction back itself (a full disk, an I/O error): the rest must not go on
+          // outside it, one autocommit at a time, so the batch fails as one and nothing of it is stored.
+          if (!this.db.inTransaction) throw error;
           return { error };
         }
       }),
