@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { AgentError, AgentErrorCode } from '../agent.error';
-import { afterAttempts, malformedResponse, providerError, providerTimeout, statusError, unreachable } from './provider-errors';
+import { afterAttempts, malformedResponse, providerError, providerTimeout, socketErrorCode, statusError, unreachable } from './provider-errors';
 
 export interface ChatCompletionsEndpoint {
   provider: string;
@@ -32,7 +32,7 @@ export function chatCompletionsError(error: unknown, endpoint: ChatCompletionsEn
     return wouldRetry(failure) ? attempts(mapped) : mapped;
   }
   // Before the answer the package wraps a socket's failure (above); one that ends the answer's body comes as it is.
-  const code = errorCode(error);
+  const code = socketErrorCode(error);
   if (code) return new AgentError(AgentErrorCode.ProviderUnavailable, `The ${provider} provider broke off its answer (${code})`);
   return providerError(error, provider);
 }
@@ -49,13 +49,4 @@ function wouldRetry(error: APIError): boolean {
 function providerMessage(error: APIError): string {
   const body: { message?: unknown } | undefined = error.error;
   return typeof body?.message === 'string' ? body.message : error.message;
-}
-
-/** The code of a socket error, or of the one it wraps (fetch's "terminated" wraps undici's). */
-function errorCode(error: unknown): string | undefined {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
 }

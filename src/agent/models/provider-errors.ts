@@ -69,14 +69,16 @@ export function afterAttempts(error: AgentError, attempts: number): AgentError {
   return new AgentError(error.code, `${error.message} (gave up after ${attempts} attempts)`);
 }
 
-// fetch wraps the socket error ("fetch failed" → ECONNREFUSED); the innermost code says what happened.
 function networkCause(error: unknown): string {
-  let cause: unknown = error;
-  let found = 'network error';
-  while (cause instanceof Error) {
+  return socketErrorCode(error) ?? 'network error';
+}
+
+/** fetch wraps the socket error ("fetch failed" → ECONNREFUSED); the innermost code says what happened. */
+export function socketErrorCode(error: unknown): string | undefined {
+  let found: string | undefined;
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (typeof code === 'string') found = code;
-    cause = cause.cause;
   }
   return found;
 }
