@@ -134,6 +134,22 @@ for (const kind of databaseKinds) {
       expect(seqs(await history.listAfter(alsoKept, 0, { limit: 10 }))).toEqual([1]);
     });
 
+    it('stores two writes of one chat asked for at once in order, and payloads as given, null and plain strings too', async () => {
+      const [first, second] = [await newChat(), await newChat()];
+      for (const chatId of [first, second]) expect(await history.fence(chatId, 10)).toBe(0);
+      const row = (chatId: string, seq: number, payload: unknown) => ({ chatId, seq, runId: 'run-1', type: 'entry', payload, createdAt: new Date(1_700_000_000_000 + seq) });
+      const writes = await Promise.all([
+        history.write(first, 10, [row(first, 1, null), row(first, 2, 'a "quoted" \\ line\nnext')], 'turn:one'),
+        history.write(second, 10, [row(second, 1, { emoji: '👋', nul: '\u0000', deep: [[], {}] })]),
+        history.write(first, 10, [row(first, 3, 42)], null),
+      ]);
+      expect(writes).toEqual([true, true, true]);
+      expect(await history.listAfter(first, 0, { limit: 10 })).toEqual([row(first, 1, null), row(first, 2, 'a "quoted" \\ line\nnext'), row(first, 3, 42)]);
+      expect(await history.activeRun(first)).toBeNull();
+      expect(await history.lastSeq(first)).toBe(3);
+      expect(await history.listAfter(second, 0, { limit: 10 })).toEqual([row(second, 1, { emoji: '👋', nul: '\u0000', deep: [[], {}] })]);
+    });
+
     it('refuses events for a chat nobody claimed, and later appends still succeed', async () => {
       await expect(append('unclaimed', [event('lost')])).rejects.toThrow();
       expect(await history.fence('unclaimed', Date.now())).toBeNull();

@@ -1,7 +1,9 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import type { StoredChatEvent } from './history.repository';
+import { PostgresLogWrites } from './postgres-log-writes';
+import { SqliteLogWrites } from './sqlite-log-writes';
 
 /**
  * The event log's one hot statement, written for each driver rather than through the query builder:
@@ -19,143 +21,34 @@ export function logWritesFor(db: DataSource): LogWrites {
   return new PostgresLogWrites(driver.master!);
 }
 
-type WriteArgs = [chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined];
+export type WriteArgs = [chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined];
 
-interface QueuedWrite {
+export interface QueuedWrite {
   args: WriteArgs;
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * The writes asked for in one turn of the event loop (many chats' delta flushes and appends under load) are stored
- * in one transaction, each chat's in a savepoint of its own: one chat's failure rolls back only its rows and fails
- * only its write. A commit per chat wrote the same index and table pages to the WAL again and again.
+ * Gathers the writes asked for in one turn of the event loop (many chats' delta flushes and appends under load) and
+ * hands them to `store` together on the next: a statement or a commit per chat cost more than its rows.
  */
-class SqliteLogWrites implements LogWrites {
-  private readonly updates = new Map<string, Statement>();
-  /** `inserts[n - 1]` stores n rows in one statement, prepared when first needed. */
-  private readonly inserts: Statement[] = [];
-  private readonly one: (...args: WriteArgs) => boolean;
-  private readonly all: (queued: QueuedWrite[]) => Array<{ stored: boolean } | { error: unknown }>;
+export class LoopTurnBatch {
   private queued: QueuedWrite[] | null = null;
 
-  constructor(private readonly db: Database) {
-    // Called inside `all`'s transaction, better-sqlite3 makes this one a savepoint.
-    this.one = db.transaction((...args: WriteArgs) => this.writeNow(...args));
-    this.all = db.transaction((queued: QueuedWrite[]) =>
-      queued.map(({ args }) => {
-        try {
-          return { stored: this.one(...args) };
-        } catch (error) {
-          // SQLite rolled the whole transaction back itself (a full disk, an I/O error): the rest must not go on
-          // outside it, one autocommit at a time, so the batch fails as one and nothing of it is stored.
-          if (!this.db.inTransaction) throw error;
-          return { error };
-        }
-      }),
-    );
-  }
+  constructor(private readonly store: (queued: QueuedWrite[]) => void) {}
 
-  write(...args: WriteArgs): Promise<boolean> {
-    // Inside someone else's transaction (a start-up seed) the write is part of it, at once.
-    if (this.db.inTransaction) {
-      try {
-        return Promise.resolve(this.writeNow(...args));
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    }
+  add(args: WriteArgs): Promise<boolean> {
     return new Promise((resolve, reject) => {
       if (!this.queued) {
         this.queued = [];
-        setImmediate(() => this.writeQueued());
+        setImmediate(() => {
+          const queued = this.queued ?? [];
+          this.queued = null;
+          this.store(queued);
+        });
       }
       this.queued.push({ args, resolve, reject });
     });
-  }
-
-  private writeQueued(): void {
-    const queued = this.queued ?? [];
-    this.queued = null;
-    let outcomes: Array<{ stored: boolean } | { error: unknown }>;
-    try {
-      outcomes = this.all(queued);
-    } catch (error) {
-      // The commit itself failed (the disk, a lock held too long): nothing of it was stored.
-      for (const write of queued) write.reject(error);
-      return;
-    }
-    outcomes.forEach((outcome, index) => {
-      if ('error' in outcome) queued[index]!.reject(outcome.error);
-      else queued[index]!.resolve(outcome.stored);
-    });
-  }
-
-  private writeNow(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): boolean {
-    const sets = ['writer_fence = @fence'];
-    if (events.length > 0) sets.push('last_seq = @lastSeq');
-    if (activeRun !== undefined) sets.push('active_run = @activeRun');
-    const sql = `UPDATE chats SET ${sets.join(', ')} WHERE id = @chatId AND writer_fence <= @fence`;
-    let update = this.updates.get(sql);
-    if (!update) this.updates.set(sql, (update = this.db.prepare(sql)));
-    const { changes } = update.run({ chatId, fence, lastSeq: events.at(-1)?.seq ?? null, activeRun: activeRun ?? null });
-    if (changes === 0) return false;
-    for (let from = 0; from < events.length; from += INSERT_ROWS_MAX) {
-      const rows = events.slice(from, from + INSERT_ROWS_MAX);
-      const values: unknown[] = [];
-      for (const event of rows) values.push(chatId, event.seq, event.runId, event.type, JSON.stringify(event.payload ?? null), event.createdAt.getTime());
-      this.insertOf(rows.length).run(values);
-    }
-    return true;
-  }
-
-  private insertOf(rows: number): Statement {
-    return (this.inserts[rows - 1] ??= this.db.prepare(`${INSERT_EVENTS} ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`));
-  }
-}
-
-const INSERT_EVENTS = 'INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms) VALUES';
-/**
- * Rows per INSERT: a batch of deltas is a few statements rather than one per row (each statement's binding and
- * step cost more than the row), and at most 64 statements are ever prepared (384 parameters, far below SQLite's limit).
- */
-const INSERT_ROWS_MAX = 64;
-
-// One statement, so one round trip: the fence check and update, then the rows (none when fenced out).
-const POSTGRES_WRITE = `
-WITH chat AS (
-  UPDATE chats
-  SET writer_fence = $2,
-      last_seq = COALESCE($3::integer, last_seq),
-      active_run = CASE WHEN $4::boolean THEN $5::varchar ELSE active_run END
-  WHERE id = $1 AND writer_fence <= $2
-  RETURNING id
-), stored AS (
-  INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms)
-  SELECT chat.id, e.seq, e.run_id, e.type, e.payload, e.created_at_ms
-  FROM chat, unnest($6::integer[], $7::varchar[], $8::varchar[], $9::text[], $10::bigint[]) AS e(seq, run_id, type, payload, created_at_ms)
-)
-SELECT count(*)::integer AS owned FROM chat`;
-
-class PostgresLogWrites implements LogWrites {
-  constructor(private readonly pool: Pool) {}
-
-  async write(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): Promise<boolean> {
-    const values = [
-      chatId,
-      fence,
-      events.at(-1)?.seq ?? null,
-      activeRun !== undefined,
-      activeRun ?? null,
-      events.map((event) => event.seq),
-      events.map((event) => event.runId),
-      events.map((event) => event.type),
-      events.map((event) => JSON.stringify(event.payload ?? null)),
-      events.map((event) => event.createdAt.getTime()),
-    ];
-    // Named: each pooled connection parses and plans it once.
-    const result = await this.pool.query<{ owned: number }>({ name: 'agw_log_write', text: POSTGRES_WRITE, values });
-    return result.rows[0]!.owned > 0;
   }
 }
