@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { BenchConfig } from '../config';
 import { freePort } from '../../test/support/free-port';
+import { productionNodeFlags } from '../../test/support/production-flags';
 import { UNLIMITED } from '../../test/support/unlimited-quotas';
 import { PinnedProcess } from './pinned-process';
 import { createDatabase, dropDatabase } from './postgres';
@@ -59,6 +60,8 @@ export async function startGateway(config: BenchConfig, options: GatewayOptions)
     WS_MAX_SOCKETS_PER_USER: '100000',
     ...model,
   }, [
+    // Started as `npm run start:prod` starts it: the same Node flags.
+    ...productionNodeFlags(config.serverDir),
     ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
     // Other diagnostics for the gateway (BENCH_NODE_ARGS="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/hs").
     ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),

@@ -150,6 +150,17 @@ for (const kind of databaseKinds) {
       expect(await history.listAfter(second, 0, { limit: 10 })).toEqual([row(second, 1, { emoji: '👋', nul: '\u0000', deep: [[], {}] })]);
     });
 
+    it('stores a thousand writes asked for at once, each once, however the batch is split', async () => {
+      const chats: string[] = [];
+      for (let n = 0; n < 1000; n++) chats.push(await newChat());
+      for (const chatId of chats) expect(await history.fence(chatId, 10)).toBe(0);
+      const rows = (chatId: string) => [1, 2, 3].map((seq) => ({ chatId, seq, runId: null, type: 'text.delta', payload: { delta: `${chatId} ${seq}` }, createdAt: new Date(seq) }));
+      expect(await Promise.all(chats.map((chatId) => history.write(chatId, 10, rows(chatId))))).toEqual(chats.map(() => true));
+      for (const chatId of [chats[0]!, chats[499]!, chats[999]!]) expect(await history.listAfter(chatId, 0, { limit: 10 })).toEqual(rows(chatId));
+      const [{ count }] = (await dataSource().query(`SELECT count(*) AS count FROM chat_events WHERE chat_id IN (${chats.map((_, i) => (kind.name === 'sqlite' ? '?' : `$${i + 1}`)).join(', ')})`, chats)) as [{ count: number | string }];
+      expect(Number(count)).toBe(3000);
+    });
+
     it('refuses events for a chat nobody claimed, and later appends still succeed', async () => {
       await expect(append('unclaimed', [event('lost')])).rejects.toThrow();
       expect(await history.fence('unclaimed', Date.now())).toBeNull();

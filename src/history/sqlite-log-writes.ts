@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Database, Statement } from 'better-sqlite3';
 import type { StoredChatEvent } from './history.repository';
 import { LoopTurnBatch, type LogWrites, type QueuedWrite, type WriteArgs } from './log-writes';
@@ -20,18 +21,22 @@ export class SqliteLogWrites implements LogWrites {
   constructor(private readonly db: Database) {
     // Called inside `all`'s transaction, better-sqlite3 makes this one a savepoint.
     this.one = db.transaction((...args: WriteArgs) => this.writeNow(...args));
-    this.all = db.transaction((queued: QueuedWrite[]) =>
-      queued.map(({ args }) => {
+    this.all = db.transaction((queued: QueuedWrite[]) => {
+      const outcomes: Outcome[] = [];
+      const until = performance.now() + SLICE_MS;
+      for (const { args } of queued) {
         try {
-          return { stored: this.one(...args) };
+          outcomes.push({ stored: this.one(...args) });
         } catch (error) {
           // SQLite rolled the whole transaction back itself (a full disk, an I/O error): the rest must not go on
           // outside it, one autocommit at a time, so the batch fails as one and nothing of it is stored.
           if (!this.db.inTransaction) throw error;
-          return { error };
+          outcomes.push({ error });
         }
-      }),
-    );
+        if (performance.now() >= until) break;
+      }
+      return outcomes;
+    });
   }
 
   write(...args: WriteArgs): Promise<boolean> {
@@ -46,6 +51,7 @@ export class SqliteLogWrites implements LogWrites {
     return this.batch.add(args);
   }
 
+  /** As many of the writes as fit in a slice, in one transaction; the rest after the loop has served its sockets. */
   private writeQueued(queued: QueuedWrite[]): void {
     let outcomes: Outcome[];
     try {
@@ -59,6 +65,7 @@ export class SqliteLogWrites implements LogWrites {
       if ('error' in outcome) queued[index]!.reject(outcome.error);
       else queued[index]!.resolve(outcome.stored);
     });
+    if (outcomes.length < queued.length) setImmediate(() => this.writeQueued(queued.slice(outcomes.length)));
   }
 
   private writeNow(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): boolean {
@@ -83,6 +90,13 @@ export class SqliteLogWrites implements LogWrites {
     return (this.inserts[rows - 1] ??= this.db.prepare(`${INSERT_EVENTS} ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`));
   }
 }
+
+/**
+ * How long one transaction may keep adding writes: the loop is blocked meanwhile, and with a thousand streams a loop
+ * turn can gather hundreds of delta flushes (timers that fell due together while the loop was busy), whose tokens
+ * would all wait behind one long write.
+ */
+const SLICE_MS = 2;
 
 const INSERT_EVENTS = 'INSERT INTO chat_events (chat_id, seq, run_id, type, payload, created_at_ms) VALUES';
 /**

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { productionNodeFlags } from './production-flags';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
@@ -26,7 +27,7 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-/** The compiled server as `npm start` runs it, in its own process, with its JSON log lines collected. */
+/** The compiled server as `npm run start:prod` runs it (its Node flags too), in its own process, with its JSON log lines collected. */
 export class ServerProcess {
   readonly lines: LogLine[] = [];
   stderr = '';
@@ -34,7 +35,7 @@ export class ServerProcess {
   private readonly proc: ChildProcess;
 
   constructor(env: Record<string, string>) {
-    this.proc = spawn(process.execPath, [requireBuild(MAIN)], { cwd: tmpdir(), env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [...productionNodeFlags(ROOT), requireBuild(MAIN)], { cwd: tmpdir(), env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     this.proc.stdout!.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
