@@ -157,8 +157,11 @@ for (const kind of databaseKinds) {
       const rows = (chatId: string) => [1, 2, 3].map((seq) => ({ chatId, seq, runId: null, type: 'text.delta', payload: { delta: `${chatId} ${seq}` }, createdAt: new Date(seq) }));
       expect(await Promise.all(chats.map((chatId) => history.write(chatId, 10, rows(chatId))))).toEqual(chats.map(() => true));
       for (const chatId of [chats[0]!, chats[499]!, chats[999]!]) expect(await history.listAfter(chatId, 0, { limit: 10 })).toEqual(rows(chatId));
-      const [{ count }] = (await dataSource().query(`SELECT count(*) AS count FROM chat_events WHERE chat_id IN (${chats.map((_, i) => (kind.name === 'sqlite' ? '?' : `$${i + 1}`)).join(', ')})`, chats)) as [{ count: number | string }];
-      expect(Number(count)).toBe(3000);
+      const counted = await dataSource().query<Array<{ count: number | string }>>(
+        `SELECT count(*) AS count FROM chat_events WHERE chat_id IN (${chats.map((_, i) => (kind.name === 'sqlite' ? '?' : `$${i + 1}`)).join(', ')})`,
+        chats,
+      );
+      expect(Number(counted[0]!.count)).toBe(3000);
     });
 
     it('refuses events for a chat nobody claimed, and later appends still succeed', async () => {

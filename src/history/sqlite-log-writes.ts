@@ -55,7 +55,8 @@ export class SqliteLogWrites implements LogWrites {
   private writeQueued(queued: QueuedWrite[]): void {
     let outcomes: Outcome[];
     try {
-      outcomes = this.all(queued);
+      // A write alone is a transaction of its own: no savepoint to open and release around it.
+      outcomes = queued.length === 1 ? [this.alone(queued[0]!.args)] : this.all(queued);
     } catch (error) {
       // The commit itself failed (the disk, a lock held too long): nothing of it was stored.
       for (const write of queued) write.reject(error);
@@ -66,6 +67,14 @@ export class SqliteLogWrites implements LogWrites {
       else queued[index]!.resolve(outcome.stored);
     });
     if (outcomes.length < queued.length) setImmediate(() => this.writeQueued(queued.slice(outcomes.length)));
+  }
+
+  private alone(args: WriteArgs): Outcome {
+    try {
+      return { stored: this.one(...args) };
+    } catch (error) {
+      return { error };
+    }
   }
 
   private writeNow(chatId: string, fence: number, events: StoredChatEvent[], activeRun: string | null | undefined): boolean {
