@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelMessage } from 'ai';
@@ -212,6 +213,29 @@ describe('the Chat Completions streamer against the scripted server', () => {
     expect(deltas).toEqual(['Thinking ']);
     expect(error).toBe('stop');
     await server.waitForAbort();
+  });
+
+  it('leaves no listener on the run\'s signal once a call is over, however many calls the run makes', async () => {
+    const warnings: Error[] = [];
+    const warned = (warning: Error) => warnings.push(warning);
+    process.on('warning', warned);
+    try {
+      const controller = new AbortController();
+      for (let call = 0; call < 12; call++) {
+        server.enqueue({ kind: 'text', chunks: [`answer ${call}`] });
+        expect((await drain(streamer().stream(request({ signal: controller.signal })))).deltas).toEqual([`answer ${call}`]);
+        expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+      }
+      server.enqueue({ kind: 'hang', chunks: ['Thinking '] });
+      await drain(streamer().stream(request({ signal: controller.signal })), () => false);
+      expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+      await server.waitForAbort();
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', warned);
+    }
   });
 
   it('closes the request when its reader stops early', async () => {

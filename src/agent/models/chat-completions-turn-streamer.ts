@@ -56,9 +56,16 @@ export class ChatCompletionsTurnStreamer implements TurnStreamer {
     const { signal } = request;
     const turn: ModelTurn = { text: '', calls: [], inputTokens: 0, outputTokens: 0 };
     const calls: PendingCall[] = [];
+    // The package leaves its abort listener on the signal it is given once the request is over: given the run's, a
+    // run of many model calls piled them up (Node warns past ten) and its end aborted every finished request again.
+    // Each call has a signal of its own, cut loose from the run's when the call ends.
+    const call = new AbortController();
+    const forward = () => call.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
     try {
       // The raw response, read here: the package's own Stream adds three generator hops and a buffer copy per event.
-      const response = await unlessAborted(this.client.chat.completions.create(this.body(request), { signal }).asResponse(), signal);
+      const response = await unlessAborted(this.client.chat.completions.create(this.body(request), { signal: call.signal }).asResponse(), signal);
       if (!response.body) throw malformedResponse(this.settings.provider);
       const events = new EventStreamDecoder();
       for await (const bytes of response.body as AsyncIterable<Uint8Array>) {
@@ -73,6 +80,8 @@ export class ChatCompletionsTurnStreamer implements TurnStreamer {
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw chatCompletionsError(error, this.endpoint);
+    } finally {
+      signal.removeEventListener('abort', forward);
     }
   }
 
