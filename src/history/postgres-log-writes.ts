@@ -27,6 +27,8 @@ WITH w AS (
 )
 SELECT id FROM chat`;
 
+const WRITES_PER_STATEMENT = 200;
+
 /**
  * The writes asked for in one turn of the event loop (several chats' appends and delta flushes under load) go to
  * PostgreSQL as one statement: the driver's work per query (binding, parsing the answer, the pool's hand-over) cost
@@ -44,12 +46,14 @@ export class PostgresLogWrites implements LogWrites {
   }
 
   private async writeQueued(queued: QueuedWrite[]): Promise<void> {
-    // A chat is updated once per statement: its second write of the batch goes in a later one, in order.
+    // A chat is updated once per statement: its second write of the batch goes in a later one, in order. A statement
+    // holds at most WRITES_PER_STATEMENT writes, so that a thousand streams' flushes do not make one huge document.
     const rounds: QueuedWrite[][] = [];
-    const writesOf = new Map<string, number>();
+    const nextRound = new Map<string, number>();
     for (const write of queued) {
-      const round = writesOf.get(write.args[0]) ?? 0;
-      writesOf.set(write.args[0], round + 1);
+      let round = nextRound.get(write.args[0]) ?? 0;
+      while ((rounds[round]?.length ?? 0) >= WRITES_PER_STATEMENT) round += 1;
+      nextRound.set(write.args[0], round + 1);
       (rounds[round] ??= []).push(write);
     }
     for (const round of rounds) await this.writeRound(round);
