@@ -6,9 +6,9 @@ import { LoopTurnBatch, type LogWrites, type QueuedWrite, type WriteArgs } from 
 type Outcome = { stored: boolean } | { error: unknown };
 
 /**
- * The writes asked for in one turn of the event loop are stored in one transaction, each chat's in a savepoint of its
- * own: one chat's failure rolls back only its rows and fails only its write. A commit per chat wrote the same index
- * and table pages to the WAL again and again.
+ * The writes asked for in one turn of the event loop are stored together, in transactions of at most SLICE_MS, each
+ * chat's in a savepoint of its own: one chat's failure rolls back only its rows and fails only its write. A commit per
+ * chat wrote the same index and table pages to the WAL again and again.
  */
 export class SqliteLogWrites implements LogWrites {
   private readonly updates = new Map<string, Statement>();
