@@ -3,16 +3,16 @@ import { benchToken, startBaseline, startGateway, withTarget, type Target } from
 import { asError, RowSet, sleep, type BenchContext, type Figure } from './figure';
 
 /**
- * WebSocket opens per second: `opensInFlight` clients each open an authenticated socket, close it as soon as
- * it is open, wait for the close to complete, and start over. Opens completed in the window are counted
- * after WARM_UP_MS of opens. Each /chat client reuses its own chat id, as a reconnecting client does.
- */
-/**
  * A fresh gateway's upgrade path is still being optimized by V8 for its first seconds: with half a second, the case
  * measured first on a new process paid for it (374 µs of CPU per open after 0.5 s, 249 µs after 3 s, same build).
  */
 const WARM_UP_MS = 2000;
 
+/**
+ * WebSocket opens per second: `opensInFlight` clients each open an authenticated socket, close it as soon as
+ * it is open, wait for the close to complete, and start over. Opens completed in the window are counted
+ * after WARM_UP_MS of opens. Each /chat client reuses its own chat id, as a reconnecting client does.
+ */
 export const opens: Figure = async (context) => {
   const { config, mock } = context;
   const rows = new RowSet('opens');
