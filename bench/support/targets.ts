@@ -62,7 +62,7 @@ export async function startGateway(config: BenchConfig, options: GatewayOptions)
   }, [
     // Started as `npm run start:prod` starts it: the same Node flags.
     ...productionNodeFlags(config.serverDir),
-    ...(config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []),
+    ...profileFlags(config),
     // Other diagnostics for the gateway (BENCH_NODE_ARGS="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp/hs").
     ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   ]);
@@ -88,9 +88,14 @@ export async function startBaseline(config: BenchConfig, name: BaselineName, moc
   const port = await freePort();
   const script = name === 'bare-ws' ? 'idle-ws.js' : 'ws-relay.js';
   const relay = name === 'sdk-relay' ? 'sdk' : 'bare';
-  const proc = new PinnedProcess(join(config.benchDir, 'baselines', script), [], { PORT: String(port), MOCK_URL: mockUrl, RELAY: relay });
+  // Profiled too when the gateway is: a profile of the gateway alone says what costs, not what costs more.
+  const proc = new PinnedProcess(join(config.benchDir, 'baselines', script), [], { PORT: String(port), MOCK_URL: mockUrl, RELAY: relay }, profileFlags(config));
   await proc.waitHealthy(`http://127.0.0.1:${port}/health`);
   return { name, httpUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, proc, stop: () => proc.stop() };
+}
+
+function profileFlags(config: BenchConfig): string[] {
+  return config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : [];
 }
 
 /** Starts a target, hands it over, and stops it whatever happens: targets never overlap on core 0. */

@@ -20,7 +20,7 @@ for (const kind of databaseKinds) {
         { type: 'run.finished', runId: run, payload: { usage: { model: `model-${run}` } } },
       ];
       fence += 1;
-      const last = (await history.fence(chatId, fence))!;
+      const last = (await history.fence(chatId, fence))!.lastSeq;
       const numbered = events.map((event, i) => ({ chatId, seq: last + 1 + i, ...event, createdAt: new Date() }));
       await history.write(chatId, fence, numbered);
       seq = numbered.at(-1)!.seq;

@@ -40,7 +40,7 @@ export class TurnExecutor {
     let marked: string | undefined;
     try {
       await this.quota.refresh(turn.userId, turn.runId);
-      const held = (await this.conversations.status(chatId)) === 'handoff';
+      const held = (writer.takeOpeningStatus() ?? (await this.conversations.status(chatId))) === 'handoff';
       const { messageId, content, meta } = turn;
       const message = logEntry(turn.runId, { type: 'user.message', payload: meta ? { messageId, content, meta } : { messageId, content } });
       if (held) {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type { ChatBus, ChatLease, ControlRequest } from '../coordination/coordination';
 import type { LogEvent, NewLogEvent } from '../history/chat-log';
+import type { ConversationStatus } from '../history/chat.entity';
 import type { HistoryRepository } from '../history/history.repository';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { EventLogError, EventLogErrorCode } from './event-log.error';
@@ -72,6 +73,7 @@ export class ChatWriter {
     private readonly repository: HistoryRepository,
     private readonly bus: ChatBus,
     private readonly metrics: GatewayMetrics,
+    private openingStatus?: ConversationStatus,
   ) {
     this.signal = AbortSignal.any([lease.lost, this.failure.signal]);
     this.handle('append', (request) => this.append(request.events as NewLogEvent[]).then((events) => events.map(toWire)));
@@ -84,6 +86,16 @@ export class ChatWriter {
 
   get chatId(): string {
     return this.lease.chatId;
+  }
+
+  /**
+   * The chat's status as the lease's fence read it, once: the first turn after the writer opened needs nothing
+   * newer (a status read of its own would be just as old by the time the turn acts on it); later turns read it again.
+   */
+  takeOpeningStatus(): ConversationStatus | undefined {
+    const status = this.openingStatus;
+    this.openingStatus = undefined;
+    return status;
   }
 
   /** Answers `kind` requests that other instances send to whoever holds this chat. */

@@ -38,15 +38,15 @@ export class EventLog {
     const lease = await this.locks.tryAcquire(chatId);
     if (!lease) return null;
     try {
-      const stored = await this.repository.fence(chatId, lease.fence);
-      if (stored === null) throw new EventLogError(EventLogErrorCode.WriterLost, `Chat ${chatId} does not exist, or a newer writer holds it`);
+      const fenced = await this.repository.fence(chatId, lease.fence);
+      if (fenced === null) throw new EventLogError(EventLogErrorCode.WriterLost, `Chat ${chatId} does not exist, or a newer writer holds it`);
       // A writer that died may have published events it never stored: clients saw them, so store them now.
-      const orphans = (await this.bus.tail(chatId, stored)).map(fromWire);
+      const orphans = (await this.bus.tail(chatId, fenced.lastSeq)).map(fromWire);
       if (!(await this.repository.write(chatId, lease.fence, orphans))) {
         throw new EventLogError(EventLogErrorCode.WriterLost, `A newer writer took chat ${chatId} over`);
       }
-      const durable = orphans.at(-1)?.seq ?? stored;
-      const writer = new ChatWriter(lease, durable, durable, this.repository, this.bus, this.metrics);
+      const durable = orphans.at(-1)?.seq ?? fenced.lastSeq;
+      const writer = new ChatWriter(lease, durable, durable, this.repository, this.bus, this.metrics, fenced.status);
       writer.stopServing = await this.control.serve(chatId, (request) => writer.serve(request));
       const close = writer.close.bind(writer);
       writer.close = () => close().then(() => this.releaseListeners.forEach((listener) => listener(chatId)));

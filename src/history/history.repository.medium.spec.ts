@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds } from '../../test/support/databases';
 import { useDataSource } from '../../test/support/medium-data-source';
+import { ConversationRepository } from './conversation.repository';
 import { HistoryRepository, type StoredChatEvent } from './history.repository';
 
 interface NewChatEvent {
@@ -29,8 +30,8 @@ for (const kind of databaseKinds) {
     let fences = Date.now();
     const append = async (chatId: string, events: NewChatEvent[]): Promise<StoredChatEvent[]> => {
       const fence = ++fences;
-      const last = await history.fence(chatId, fence);
-      if (last === null) throw new Error(`chat ${chatId} cannot be written`);
+      const last = (await history.fence(chatId, fence))?.lastSeq;
+      if (last === undefined) throw new Error(`chat ${chatId} cannot be written`);
       const numbered = events.map((e, i) => ({ chatId, seq: last + 1 + i, ...e, createdAt: new Date() }));
       expect(await history.write(chatId, fence, numbered)).toBe(true);
       return numbered;
@@ -92,10 +93,16 @@ for (const kind of databaseKinds) {
       expect(seqs(await append(chatId, [event('b')]))).toEqual([2]);
     });
 
+    it("reads the chat's status with the fence, as the writer's first turn needs it", async () => {
+      const chatId = await newChat();
+      expect(await new ConversationRepository(dataSource()).transition(chatId, 'active', 'handoff')).toBe(true);
+      expect(await history.fence(chatId, 10)).toEqual({ lastSeq: 0, status: 'handoff' });
+    });
+
     it('refuses a writer once a newer one fenced the chat, and records the run in flight', async () => {
       const chatId = await newChat();
-      expect(await history.fence(chatId, 100)).toBe(0);
-      expect(await history.fence(chatId, 200)).toBe(0);
+      expect(await history.fence(chatId, 100)).toEqual({ lastSeq: 0, status: 'active' });
+      expect((await history.fence(chatId, 200))?.lastSeq).toBe(0);
       // The older lease may neither take the chat back nor write.
       expect(await history.fence(chatId, 150)).toBeNull();
       const late = [{ chatId, seq: 1, runId: null, type: 'late', payload: {}, createdAt: new Date() }];
@@ -113,8 +120,8 @@ for (const kind of databaseKinds) {
 
     it('stores writes to many chats asked for at once each on its own: a fenced-out or failing one changes nothing of the others', async () => {
       const [kept, fencedOut, failing, alsoKept] = [await newChat(), await newChat(), await newChat(), await newChat()];
-      for (const chatId of [kept, fencedOut, failing, alsoKept]) expect(await history.fence(chatId, 10)).toBe(0);
-      expect(await history.fence(fencedOut, 20)).toBe(0);
+      for (const chatId of [kept, fencedOut, failing, alsoKept]) expect((await history.fence(chatId, 10))?.lastSeq).toBe(0);
+      expect((await history.fence(fencedOut, 20))?.lastSeq).toBe(0);
       const row = (chatId: string, seq: number, type = 'entry') => ({ chatId, seq, runId: null, type, payload: { seq }, createdAt: new Date() });
       // The same seq twice breaks the log's key: that write fails as a whole, its first row with it.
       const writes = await Promise.allSettled([
@@ -136,7 +143,7 @@ for (const kind of databaseKinds) {
 
     it('stores two writes of one chat asked for at once in order, and payloads as given, null and plain strings too', async () => {
       const [first, second] = [await newChat(), await newChat()];
-      for (const chatId of [first, second]) expect(await history.fence(chatId, 10)).toBe(0);
+      for (const chatId of [first, second]) expect((await history.fence(chatId, 10))?.lastSeq).toBe(0);
       const row = (chatId: string, seq: number, payload: unknown) => ({ chatId, seq, runId: 'run-1', type: 'entry', payload, createdAt: new Date(1_700_000_000_000 + seq) });
       const writes = await Promise.all([
         history.write(first, 10, [row(first, 1, null), row(first, 2, 'a "quoted" \\ line\nnext')], 'turn:one'),
@@ -153,7 +160,7 @@ for (const kind of databaseKinds) {
     it('stores a thousand writes asked for at once, each once, however the batch is split', async () => {
       const chats: string[] = [];
       for (let n = 0; n < 1000; n++) chats.push(await newChat());
-      for (const chatId of chats) expect(await history.fence(chatId, 10)).toBe(0);
+      for (const chatId of chats) expect((await history.fence(chatId, 10))?.lastSeq).toBe(0);
       const rows = (chatId: string) => [1, 2, 3].map((seq) => ({ chatId, seq, runId: null, type: 'text.delta', payload: { delta: `${chatId} ${seq}` }, createdAt: new Date(seq) }));
       expect(await Promise.all(chats.map((chatId) => history.write(chatId, 10, rows(chatId))))).toEqual(chats.map(() => true));
       for (const chatId of [chats[0]!, chats[499]!, chats[999]!]) expect(await history.listAfter(chatId, 0, { limit: 10 })).toEqual(rows(chatId));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ConversationStatus } from './chat.entity';
 import { logWritesFor, type LogWrites } from './log-writes';
 import { plainSqlFor } from './plain-sql';
 
@@ -11,6 +12,11 @@ export interface StoredChatEvent {
   type: string;
   payload: unknown;
   createdAt: Date;
+}
+
+export interface FencedChat {
+  lastSeq: number;
+  status: ConversationStatus;
 }
 
 /** All SQL for chats and their event log; the same statements run on SQLite and PostgreSQL. */
@@ -36,15 +42,16 @@ export class HistoryRepository {
   }
 
   /**
-   * Records `fence` as the chat's writer, shutting out every older lease, and returns the last seq
-   * stored; null when the chat does not exist or a newer lease already wrote it.
+   * Records `fence` as the chat's writer, shutting out every older lease, and returns the last seq stored with
+   * the chat's status (read in the same statement: the first turn of a writer needs it, and a read of its own was
+   * a statement more per turn); null when the chat does not exist or a newer lease already wrote it.
    */
-  async fence(chatId: string, fence: number): Promise<number | null> {
-    const rows = await this.rows<{ last_seq: number | string }>(
-      'UPDATE chats SET writer_fence = :fence WHERE id = :chatId AND writer_fence < :fence RETURNING last_seq',
+  async fence(chatId: string, fence: number): Promise<FencedChat | null> {
+    const rows = await this.rows<{ last_seq: number | string; status: ConversationStatus }>(
+      'UPDATE chats SET writer_fence = :fence WHERE id = :chatId AND writer_fence < :fence RETURNING last_seq, status',
       { fence, chatId },
     );
-    return rows.length === 0 ? null : Number(rows[0]!.last_seq);
+    return rows.length === 0 ? null : { lastSeq: Number(rows[0]!.last_seq), status: rows[0]!.status };
   }
 
   /**
