@@ -66,14 +66,14 @@ async function measure(context: BenchContext, target: Target, token: string, pat
     (error: unknown) => asError(error),
   );
   await sleep(WARM_UP_MS);
-  const [count0, t0, cpu0] = [opened, performance.now(), target.proc.cpuMs()];
+  const [count0, t0, cpu0, own0] = [opened, performance.now(), target.proc.cpuMs(), process.cpuUsage()];
   const error = await Promise.race([sleep(opensWindowS * 1000), failure]);
-  const [count1, t1, cpu1] = [opened, performance.now(), target.proc.cpuMs()];
+  const [count1, t1, cpu1, own1] = [opened, performance.now(), target.proc.cpuMs(), process.cpuUsage(own0)];
   stopped = true;
   await failure;
   if (error) throw error;
   const perS = ((count1 - count0) * 1000) / (t1 - t0);
   const cpuUsPerOpen = ((cpu1 - cpu0) * 1000) / (count1 - count0);
-  context.log(`opens [${target.name}] ${path(0)}: ${Math.round(perS)}/s, server CPU ${cpuUsPerOpen.toFixed(0)} µs per open, ${((100 * (cpu1 - cpu0)) / (t1 - t0)).toFixed(0)}% busy`);
+  context.log(`opens [${target.name}] ${path(0)}: ${Math.round(perS)}/s, server CPU ${cpuUsPerOpen.toFixed(0)} µs per open, ${((100 * (cpu1 - cpu0)) / (t1 - t0)).toFixed(0)}% busy; clients ${((own1.user + own1.system) / (count1 - count0)).toFixed(0)} µs per open, ${((own1.user + own1.system) / 10 / (t1 - t0)).toFixed(0)}% busy`);
   return { perS, cpuUsPerOpen };
 }
