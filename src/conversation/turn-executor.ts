@@ -83,6 +83,8 @@ export class TurnExecutor {
    */
   async resume(lane: ConversationLane, resumed: ResumedRun): Promise<void> {
     const { writer, chatId } = lane;
+    // A resumed run may wait days for its approval: the status the writer opened with is no guide to the turns after it.
+    writer.takeOpeningStatus();
     const active: ActiveTurn = { messageId: resumed.messageId, runId: resumed.runId, content: '', controller: new AbortController() };
     lane.active = active;
     const gate = this.pressure.acquire(chatId);

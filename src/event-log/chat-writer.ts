@@ -89,8 +89,9 @@ export class ChatWriter {
   }
 
   /**
-   * The chat's status as the lease's fence read it, once: the first turn after the writer opened needs nothing
-   * newer (a status read of its own would be just as old by the time the turn acts on it); later turns read it again.
+   * The chat's status as the lease's fence read it, once: a turn that starts as the writer opens needs nothing newer
+   * (a status read of its own would be just as old by the time the turn acts on it); later turns read it again, and
+   * work that may last before the first turn (a resumed run) takes it to throw it away.
    */
   takeOpeningStatus(): ConversationStatus | undefined {
     const status = this.openingStatus;
