@@ -56,8 +56,8 @@ export class InteractConnection {
   private anyTurn = false;
   private handling = 0;
   /**
-   * Aborted when the socket closes. Made when first asked for: most sockets never prompt, and aborting a controller
-   * builds its signal (3% of an open-and-close's CPU for a signal nobody listened to).
+   * Aborted when the socket closes. Made when first asked for: a socket that closes without a prompt (a probe, a client
+   * that gave up) would otherwise build a signal nobody listened to just to abort it, 3% of its open and close.
    */
   private goneController: AbortController | null = null;
   private stopped = false;
